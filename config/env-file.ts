@@ -1,0 +1,60 @@
+import { parse as parseDotenv } from "dotenv";
+import { ConfigProblem } from "./errors";
+
+/** One `KEY=value` assignment, with the line it came from (for error messages). */
+export interface EnvEntry {
+  readonly key: string;
+  readonly value: string;
+  readonly file: string;
+  readonly line: number;
+}
+
+export interface ParsedEnvFile {
+  readonly entries: ReadonlyMap<string, EnvEntry>;
+  readonly problems: readonly ConfigProblem[];
+}
+
+const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// One assignment a line: optional `export`, a key, `=`, then an unquoted value (with an optional
+// ` # comment`) or a value quoted on one line with ', " or `.
+const ASSIGNMENT = /^(?:export\s+)?([^=\s]+)\s*=\s*(.*)$/;
+const QUOTED = /^(['"`])(.*)\1(\s+#.*)?$/;
+
+/**
+ * Parses a `.env` file strictly. dotenv's own parser skips lines it cannot read and keeps the last
+ * of duplicate keys without a word; here both are errors with their line numbers. Each accepted line
+ * is then decoded by dotenv itself, so values (quotes, escapes, comments) mean what dotenv says.
+ * Multi-line values are refused: an environment file is a list of short settings.
+ */
+export function parseEnvFile(text: string, file: string): ParsedEnvFile {
+  const entries = new Map<string, EnvEntry>();
+  const problems: ConfigProblem[] = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = index + 1;
+    const trimmed = raw.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) return;
+    const match = ASSIGNMENT.exec(trimmed);
+    if (!match) {
+      problems.push({ file, line, rule: "malformed line: expected KEY=value, a # comment or a blank line" });
+      return;
+    }
+    const [, key, rest] = match;
+    if (!KEY.test(key)) {
+      problems.push({ file, line, key, rule: "malformed key: must be letters, digits and _, not starting with a digit" });
+      return;
+    }
+    const quote = rest.charAt(0);
+    if ((quote === '"' || quote === "'" || quote === "`") && !QUOTED.test(rest)) {
+      problems.push({ file, line, key, rule: `unterminated or multi-line quoted value: close the ${quote} on the same line` });
+      return;
+    }
+    const previous = entries.get(key);
+    if (previous) {
+      problems.push({ file, line, key, rule: `duplicate key: already set on line ${previous.line}` });
+      return;
+    }
+    const value = parseDotenv(`${key}=${rest}`)[key] ?? "";
+    entries.set(key, { key, value, file, line });
+  });
+  return { entries, problems };
+}

@@ -1,0 +1,214 @@
+import { z } from "zod";
+import { FARGATE_CPU_VALUES } from "./fargate";
+
+/**
+ * Where a key may be set: `registry` keys describe the shared ECR registry and belong in the shared
+ * file only; `environment` keys may be set in the shared file (a default) and overridden per
+ * environment.
+ */
+export type KeyScope = "registry" | "environment";
+
+export interface KeyDefinition {
+  readonly scope: KeyScope;
+  /** What the key means (the README's table is generated from this). */
+  readonly description: string;
+  /** Raw default, parsed by the same schema as a user's value; undefined = required. */
+  readonly default?: string;
+  /** The rule, in words; also the error message when a value breaks it. */
+  readonly allowed: string;
+  readonly schema: z.ZodType<unknown, string>;
+}
+
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+function integer(min: number, max: number): z.ZodType<number, string> {
+  return z
+    .string()
+    .refine((value) => /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max)
+    .transform(Number);
+}
+
+function oneOf<T extends string | number>(values: readonly T[]): z.ZodType<T, string> {
+  const asText = values.map(String);
+  return z
+    .string()
+    .refine((value) => asText.includes(value))
+    .transform((value) => values[asText.indexOf(value)]);
+}
+
+const boolean: z.ZodType<boolean, string> = z
+  .string()
+  .refine((value) => value === "true" || value === "false")
+  .transform((value) => value === "true");
+
+function list(item: RegExp): z.ZodType<string[], string> {
+  return z
+    .string()
+    .transform((value) => value.split(",").map((part) => part.trim()).filter((part) => part !== ""))
+    .refine((items) => items.every((part) => item.test(part)) && new Set(items).size === items.length);
+}
+
+function matching(pattern: RegExp): z.ZodType<string, string> {
+  return z.string().regex(pattern);
+}
+
+const optional = (pattern: RegExp): z.ZodType<string | undefined, string> =>
+  z
+    .string()
+    .refine((value) => value === "" || pattern.test(value))
+    .transform((value) => (value === "" ? undefined : value));
+
+const S3_BUCKET = /^(?!\d+\.\d+\.\d+\.\d+$)(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const OCI_TAG_PREFIX = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/;
+
+/** Every `INFRA_*` key the project understands. An unknown `INFRA_*` key is an error. */
+export const INFRA_KEYS = {
+  INFRA_AWS_REGION: {
+    scope: "environment",
+    description: "AWS region of the stack (the registry uses the shared file's value)",
+    default: "eu-west-3",
+    allowed: "an AWS region name such as eu-west-3",
+    schema: matching(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/),
+  },
+  INFRA_STATE_BUCKET: {
+    scope: "environment",
+    description: "S3 bucket holding the Terraform state (one key per stack); create it with `npm run bootstrap`",
+    allowed: "an S3 bucket name: 3-63 lowercase letters, digits, . and -",
+    schema: matching(S3_BUCKET),
+  },
+  INFRA_ECS_CPU: {
+    scope: "environment",
+    description: "Fargate task CPU units (1024 = 1 vCPU)",
+    default: "1024",
+    allowed: `one of ${FARGATE_CPU_VALUES.join(", ")}`,
+    schema: oneOf(FARGATE_CPU_VALUES),
+  },
+  INFRA_ECS_MEMORY: {
+    scope: "environment",
+    description: "Fargate task memory in MiB; must be a valid pair with INFRA_ECS_CPU",
+    default: "2048",
+    allowed: "MiB allowed by Fargate for the CPU (e.g. 1024 CPU: 2048-8192 step 1024)",
+    schema: integer(512, 122880),
+  },
+  INFRA_CPU_ARCHITECTURE: {
+    scope: "environment",
+    description: "CPU architecture of the tasks; must match the images CI builds",
+    default: "X86_64",
+    allowed: "X86_64 or ARM64",
+    schema: oneOf(["X86_64", "ARM64"] as const),
+  },
+  INFRA_WEB_PORT: {
+    scope: "environment",
+    description: "Port the web container listens on",
+    default: "80",
+    allowed: "1-65535, different from INFRA_API_PORT",
+    schema: integer(1, 65535),
+  },
+  INFRA_API_PORT: {
+    scope: "environment",
+    description: "Port the api container listens on",
+    default: "4000",
+    allowed: "1-65535, different from INFRA_WEB_PORT",
+    schema: integer(1, 65535),
+  },
+  INFRA_MIN_CAPACITY: {
+    scope: "environment",
+    description: "Fewest running tasks; 0 lets the service sleep when idle",
+    default: "0",
+    allowed: "0-100, at most INFRA_MAX_CAPACITY",
+    schema: integer(0, 100),
+  },
+  INFRA_MAX_CAPACITY: {
+    scope: "environment",
+    description: "Most running tasks under CPU scaling",
+    default: "1",
+    allowed: "1-100, at least INFRA_MIN_CAPACITY",
+    schema: integer(1, 100),
+  },
+  INFRA_CPU_TARGET: {
+    scope: "environment",
+    description: "Average CPU utilisation (%) that target tracking keeps the service at",
+    default: "60",
+    allowed: "10-90",
+    schema: integer(10, 90),
+  },
+  INFRA_LOG_RETENTION_DAYS: {
+    scope: "environment",
+    description: "Days CloudWatch keeps container logs",
+    default: "30",
+    allowed: `one of CloudWatch's values: ${LOG_RETENTION_DAYS.join(", ")}`,
+    schema: oneOf(LOG_RETENTION_DAYS),
+  },
+  INFRA_SUBNET_IDS: {
+    scope: "environment",
+    description: "Comma-separated subnets of the tasks; empty = the default VPC's subnets",
+    default: "",
+    allowed: "comma-separated distinct subnet IDs (subnet-0123abcd...)",
+    schema: list(/^subnet-[0-9a-f]{8,17}$/),
+  },
+  INFRA_ASSIGN_PUBLIC_IP: {
+    scope: "environment",
+    description: "Give tasks a public IP (to reach ECR without a NAT gateway)",
+    default: "true",
+    allowed: "true or false; false requires INFRA_SUBNET_IDS (private subnets need a NAT or VPC endpoints)",
+    schema: boolean,
+  },
+  INFRA_WRITABLE_PATHS: {
+    scope: "environment",
+    description: "Comma-separated writable paths mounted in both containers (the root filesystem is read-only)",
+    default: "/tmp",
+    allowed: "comma-separated distinct absolute paths other than /",
+    schema: list(/^\/[A-Za-z0-9._-][A-Za-z0-9._\/-]*$/),
+  },
+  INFRA_API_HEALTHCHECK_COMMAND: {
+    scope: "environment",
+    description: "Container health check of api, run with the image's shell (CMD-SHELL); empty = none",
+    default: "",
+    allowed: "a shell command line, or empty",
+    schema: z.string().transform((value) => (value === "" ? undefined : value)),
+  },
+  INFRA_WEB_HEALTHCHECK_COMMAND: {
+    scope: "environment",
+    description: "Container health check of web, run with the image's shell (CMD-SHELL); empty = none",
+    default: "",
+    allowed: "a shell command line, or empty",
+    schema: z.string().transform((value) => (value === "" ? undefined : value)),
+  },
+  INFRA_ECR_KEEP_IMAGES: {
+    scope: "registry",
+    description: "Images each repository keeps (newest first), not counting protected release tags",
+    default: "10",
+    allowed: "1-1000",
+    schema: integer(1, 1000),
+  },
+  INFRA_ECR_UNTAGGED_DAYS: {
+    scope: "registry",
+    description: "Days after which untagged images expire",
+    default: "1",
+    allowed: "1-365",
+    schema: integer(1, 365),
+  },
+  INFRA_ECR_RELEASE_TAG_PREFIX: {
+    scope: "registry",
+    description: "Tag prefix that promotion adds; such images outlive INFRA_ECR_KEEP_IMAGES",
+    default: "release-",
+    allowed: "1-64 characters of an image tag: letters, digits, _ . -, not starting with . or -",
+    schema: matching(OCI_TAG_PREFIX),
+  },
+  INFRA_ECR_KEEP_RELEASES: {
+    scope: "registry",
+    description: "Images with the release tag prefix each repository keeps",
+    default: "20",
+    allowed: "1-1000",
+    schema: integer(1, 1000),
+  },
+} satisfies Record<string, KeyDefinition>;
+
+export type InfraKey = keyof typeof INFRA_KEYS;
+
+/** The parsed value type of each key. */
+export type InfraValues = { [K in InfraKey]: z.output<(typeof INFRA_KEYS)[K]["schema"]> };
+
+export { optional };

@@ -1,0 +1,308 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseEnvFile, type EnvEntry } from "./env-file";
+import { ConfigError, type ConfigProblem } from "./errors";
+import { describeFargateMemory, isValidFargateSize } from "./fargate";
+import { INFRA_KEYS, type InfraKey, type InfraValues, type KeyDefinition } from "./keys";
+import {
+  CONTAINER_NAMES,
+  type ContainerConfig,
+  type ContainerName,
+  type EnvironmentConfig,
+  type ProjectConfig,
+  type RegistryConfig,
+} from "./model";
+import { nameLooksSecret, parseSecretReference, SECRET_REFERENCE_RULE, valueLooksSecret } from "./secrets";
+
+/** The shared defaults file; every other `.env.<name>` in the folder is an environment. */
+export const SHARED_FILE = ".env";
+/** Stack names that environments cannot take. */
+export const RESERVED_NAMES: readonly string[] = ["registry"];
+/** Lowercase letters, digits and inner `-`, 1-16 characters: `city-guided-<env>-web` must fit AWS's 32. */
+const ENVIRONMENT_NAME = /^[a-z0-9](?:[a-z0-9-]{0,14}[a-z0-9])?$/;
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SCOPED = /^([A-Za-z0-9]+)__(.+)$/;
+const SECRET_PREFIX = "SECRET_";
+
+/** A configuration file's text, with the path shown in error messages. */
+export interface ConfigSource {
+  readonly file: string;
+  readonly text: string;
+}
+
+export interface EnvironmentSource extends ConfigSource {
+  readonly name: string;
+}
+
+/** Reads `<dir>/.env` and every `<dir>/.env.<name>`, and validates them all. Throws ConfigError. */
+export function loadConfig(dir = "env"): ProjectConfig {
+  const sharedPath = join(dir, SHARED_FILE);
+  let files: string[];
+  try {
+    files = readdirSync(dir).sort();
+  } catch {
+    throw new ConfigError([{ file: dir, rule: "configuration folder not found: it must hold .env and one .env.<environment> per environment" }]);
+  }
+  if (!files.includes(SHARED_FILE)) {
+    throw new ConfigError([{ file: sharedPath, rule: "shared configuration file missing: it holds the defaults every environment inherits" }]);
+  }
+  const environments = files
+    .filter((file) => file.startsWith(`${SHARED_FILE}.`))
+    .map((file) => ({ name: file.slice(SHARED_FILE.length + 1), file: join(dir, file), text: readFileSync(join(dir, file), "utf8") }));
+  return buildConfig({ file: sharedPath, text: readFileSync(sharedPath, "utf8") }, environments);
+}
+
+/** Validates in-memory sources (what tests use); reports every problem of every file at once. */
+export function buildConfig(shared: ConfigSource, environments: readonly EnvironmentSource[]): ProjectConfig {
+  const problems: ConfigProblem[] = [];
+  const sharedFile = parseEnvFile(shared.text, shared.file);
+  problems.push(...sharedFile.problems);
+
+  const registry = resolveRegistry(sharedFile.entries, shared.file, problems);
+  const resolved: EnvironmentConfig[] = [];
+  if (environments.length === 0) {
+    problems.push({ file: shared.file, rule: "no environment: add at least one .env.<name> file beside it" });
+  }
+  for (const source of environments) {
+    if (!ENVIRONMENT_NAME.test(source.name) || RESERVED_NAMES.includes(source.name)) {
+      problems.push({
+        file: source.file,
+        rule: RESERVED_NAMES.includes(source.name)
+          ? `environment name "${source.name}" is reserved for the shared ECR stack`
+          : `environment name "${source.name}" must be 1-16 lowercase letters, digits and inner "-"`,
+      });
+      continue;
+    }
+    const envFile = parseEnvFile(source.text, source.file);
+    problems.push(...envFile.problems);
+    const environment = resolveEnvironment(source, sharedFile.entries, envFile.entries, registry?.region, problems);
+    if (environment) resolved.push(environment);
+  }
+
+  const unique = [...new Map(problems.map((problem) => [JSON.stringify(problem), problem])).values()];
+  if (unique.length > 0 || !registry) throw new ConfigError(unique);
+  return { registry, environments: resolved };
+}
+
+type Entries = ReadonlyMap<string, EnvEntry>;
+
+function resolveRegistry(entries: Entries, file: string, problems: ConfigProblem[]): RegistryConfig | undefined {
+  checkInfraKeys(entries, problems);
+  const values = resolveInfraValues(entries, file, problems, ["INFRA_AWS_REGION", "INFRA_STATE_BUCKET", "INFRA_ECR_KEEP_IMAGES", "INFRA_ECR_UNTAGGED_DAYS", "INFRA_ECR_RELEASE_TAG_PREFIX", "INFRA_ECR_KEEP_RELEASES"]);
+  if (!values) return undefined;
+  return {
+    region: values.INFRA_AWS_REGION,
+    stateBucket: values.INFRA_STATE_BUCKET,
+    keepImages: values.INFRA_ECR_KEEP_IMAGES,
+    untaggedDays: values.INFRA_ECR_UNTAGGED_DAYS,
+    releaseTagPrefix: values.INFRA_ECR_RELEASE_TAG_PREFIX,
+    keepReleases: values.INFRA_ECR_KEEP_RELEASES,
+  };
+}
+
+function resolveEnvironment(
+  source: EnvironmentSource,
+  shared: Entries,
+  own: Entries,
+  registryRegion: string | undefined,
+  problems: ConfigProblem[],
+): EnvironmentConfig | undefined {
+  checkInfraKeys(own, problems);
+  for (const entry of own.values()) {
+    const definition = (INFRA_KEYS as Record<string, KeyDefinition>)[entry.key];
+    if (definition?.scope === "registry") {
+      problems.push({ ...at(entry), rule: "is a setting of the shared ECR registry: set it in the shared file (env/.env), not per environment" });
+    }
+  }
+  const merged = new Map([...shared, ...own]);
+  const environmentKeys = (Object.keys(INFRA_KEYS) as InfraKey[]).filter((key) => INFRA_KEYS[key].scope === "environment");
+  const values = resolveInfraValues(merged, source.file, problems, environmentKeys);
+  const containers = resolveContainers(merged, problems);
+  if (!values || !containers || !registryRegion) return undefined;
+
+  const crossFieldProblems = checkCombinations(values, merged, source.file);
+  problems.push(...crossFieldProblems);
+  if (crossFieldProblems.length > 0) return undefined;
+
+  const withPorts = (name: ContainerName, port: number, healthCheckCommand: string | undefined): ContainerConfig => ({
+    ...containers[name],
+    port,
+    healthCheckCommand,
+  });
+  return {
+    name: source.name,
+    region: values.INFRA_AWS_REGION,
+    stateBucket: values.INFRA_STATE_BUCKET,
+    registryRegion,
+    cpu: values.INFRA_ECS_CPU,
+    memory: values.INFRA_ECS_MEMORY,
+    cpuArchitecture: values.INFRA_CPU_ARCHITECTURE,
+    minCapacity: values.INFRA_MIN_CAPACITY,
+    maxCapacity: values.INFRA_MAX_CAPACITY,
+    cpuTarget: values.INFRA_CPU_TARGET,
+    logRetentionDays: values.INFRA_LOG_RETENTION_DAYS,
+    subnetIds: values.INFRA_SUBNET_IDS,
+    assignPublicIp: values.INFRA_ASSIGN_PUBLIC_IP,
+    writablePaths: values.INFRA_WRITABLE_PATHS,
+    containers: {
+      api: withPorts("api", values.INFRA_API_PORT, values.INFRA_API_HEALTHCHECK_COMMAND),
+      web: withPorts("web", values.INFRA_WEB_PORT, values.INFRA_WEB_HEALTHCHECK_COMMAND),
+    },
+  };
+}
+
+function at(entry: EnvEntry, hideValue = false): Pick<ConfigProblem, "file" | "line" | "key" | "value" | "hideValue"> {
+  const hide = hideValue || valueLooksSecret(entry.value);
+  return { file: entry.file, line: entry.line, key: entry.key, value: hide ? undefined : entry.value, hideValue: hide };
+}
+
+/** Unknown `INFRA_*` keys, with the closest known key suggested. */
+function checkInfraKeys(entries: Entries, problems: ConfigProblem[]): void {
+  const known = Object.keys(INFRA_KEYS);
+  for (const entry of entries.values()) {
+    if (!entry.key.startsWith("INFRA_") || known.includes(entry.key)) continue;
+    const suggestion = closest(entry.key, known);
+    problems.push({
+      ...at(entry),
+      rule: `unknown INFRA_ key${suggestion ? `: did you mean ${suggestion}?` : ""} (the README lists every key)`,
+    });
+  }
+}
+
+function resolveInfraValues<K extends InfraKey>(
+  entries: Entries,
+  file: string,
+  problems: ConfigProblem[],
+  keys: readonly K[],
+): Pick<InfraValues, K> | undefined {
+  const values: Partial<Record<K, unknown>> = {};
+  let ok = true;
+  for (const key of keys) {
+    const definition: KeyDefinition = INFRA_KEYS[key];
+    const entry = entries.get(key);
+    if (!entry && definition.default === undefined) {
+      problems.push({ file, key, rule: `required key missing: set it in the shared file or in ${file} (${definition.allowed})` });
+      ok = false;
+      continue;
+    }
+    const result = definition.schema.safeParse(entry ? entry.value : definition.default);
+    if (result.success) {
+      values[key] = result.data;
+    } else {
+      problems.push(entry ? { ...at(entry), rule: `must be ${definition.allowed}` } : { file, key, rule: `invalid default: ${definition.allowed}` });
+      ok = false;
+    }
+  }
+  return ok ? (values as Pick<InfraValues, K>) : undefined;
+}
+
+/** Rules that involve several keys, reported on the key a user most likely has to change. */
+function checkCombinations(values: InfraValues, entries: Entries, file: string): ConfigProblem[] {
+  const located = (key: InfraKey, rule: string): ConfigProblem => {
+    const entry = entries.get(key);
+    return entry ? { ...at(entry), rule } : { file, key, value: (INFRA_KEYS[key] as KeyDefinition).default, rule: `${rule} (this is the default)` };
+  };
+  const problems: ConfigProblem[] = [];
+  if (!isValidFargateSize(values.INFRA_ECS_CPU, values.INFRA_ECS_MEMORY)) {
+    problems.push(
+      located("INFRA_ECS_MEMORY", `not a Fargate size for INFRA_ECS_CPU=${values.INFRA_ECS_CPU}: memory must be ${describeFargateMemory(values.INFRA_ECS_CPU)}`),
+    );
+  }
+  if (values.INFRA_API_PORT === values.INFRA_WEB_PORT) {
+    problems.push(located("INFRA_API_PORT", `must differ from INFRA_WEB_PORT (both containers share the task's network interface)`));
+  }
+  if (values.INFRA_MIN_CAPACITY > values.INFRA_MAX_CAPACITY) {
+    problems.push(located("INFRA_MIN_CAPACITY", `must be at most INFRA_MAX_CAPACITY=${values.INFRA_MAX_CAPACITY}`));
+  }
+  if (!values.INFRA_ASSIGN_PUBLIC_IP && values.INFRA_SUBNET_IDS.length === 0) {
+    problems.push(
+      located("INFRA_ASSIGN_PUBLIC_IP", "false requires INFRA_SUBNET_IDS: the default VPC's subnets have no NAT, so tasks without a public IP could not pull images"),
+    );
+  }
+  return problems;
+}
+
+/**
+ * Splits non-INFRA keys into each container's environment and secrets.
+ * `KEY` reaches both containers; `API__KEY` / `WEB__KEY` only that one (and wins over `KEY` there).
+ * `SECRET_NAME` (or `API__SECRET_NAME`) is a reference that becomes the variable NAME.
+ */
+type ContainerVariables = Pick<ContainerConfig, "environment" | "secrets">;
+
+function resolveContainers(entries: Entries, problems: ConfigProblem[]): Record<ContainerName, ContainerVariables> | undefined {
+  const perContainer = Object.fromEntries(
+    CONTAINER_NAMES.map((name) => [name, { environment: new Map<string, EnvEntry>(), secrets: new Map<string, EnvEntry>() }]),
+  ) as Record<ContainerName, { environment: Map<string, EnvEntry>; secrets: Map<string, EnvEntry> }>;
+  const before = problems.length;
+  // Unscoped keys first, so that scoped ones override them.
+  const ordered = [...entries.values()].filter((entry) => !entry.key.startsWith("INFRA_")).sort((a, b) => Number(SCOPED.test(a.key)) - Number(SCOPED.test(b.key)));
+  for (const entry of ordered) {
+    const scoped = SCOPED.exec(entry.key);
+    let targets: readonly ContainerName[] = CONTAINER_NAMES;
+    let name = entry.key;
+    if (scoped) {
+      const container = scoped[1].toLowerCase() as ContainerName;
+      if (scoped[1] !== scoped[1].toUpperCase() || !CONTAINER_NAMES.includes(container)) {
+        problems.push({ ...at(entry, true), rule: `unknown container scope "${scoped[1]}__": use ${CONTAINER_NAMES.map((c) => `${c.toUpperCase()}__`).join(" or ")}` });
+        continue;
+      }
+      targets = [container];
+      name = scoped[2];
+    }
+    if (name.startsWith(SECRET_PREFIX)) {
+      const variable = name.slice(SECRET_PREFIX.length);
+      if (!VARIABLE_NAME.test(variable)) {
+        problems.push({ ...at(entry, true), rule: "SECRET_ must be followed by the variable name the container sees" });
+      } else if (!parseSecretReference(entry.value)) {
+        problems.push({ ...at(entry, true), rule: `looks like a secret value, which must never be committed: it ${SECRET_REFERENCE_RULE}` });
+      } else {
+        for (const target of targets) perContainer[target].secrets.set(variable, entry);
+      }
+      continue;
+    }
+    if (nameLooksSecret(name) || valueLooksSecret(entry.value)) {
+      problems.push({
+        ...at(entry, true),
+        rule: `looks like a secret: store it in SSM Parameter Store or Secrets Manager and set SECRET_${name}=<reference> instead`,
+      });
+      continue;
+    }
+    for (const target of targets) perContainer[target].environment.set(name, entry);
+  }
+  for (const name of CONTAINER_NAMES) {
+    for (const [variable, entry] of perContainer[name].secrets) {
+      const plain = perContainer[name].environment.get(variable);
+      if (plain) {
+        problems.push({ ...at(entry, true), rule: `${variable} is also a plain variable of the ${name} container (${plain.file}:${plain.line}): keep one` });
+      }
+    }
+  }
+  if (problems.length > before) return undefined;
+  const variables = (name: ContainerName): ContainerVariables => ({
+    environment: Object.fromEntries([...perContainer[name].environment].map(([key, entry]) => [key, entry.value])),
+    secrets: [...perContainer[name].secrets].map(([variable, entry]) => ({ variable, reference: parseSecretReference(entry.value)! })),
+  });
+  return { api: variables("api"), web: variables("web") };
+}
+
+/** The known key nearest to a misspelt one (Levenshtein distance), if it is near enough to be a typo. */
+function closest(key: string, candidates: readonly string[]): string | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = levenshtein(key, candidate);
+    if (!best || distance < best.distance) best = { candidate, distance };
+  }
+  return best && best.distance <= Math.max(3, Math.floor(key.length / 3)) ? best.candidate : undefined;
+}
+
+function levenshtein(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

@@ -1,0 +1,65 @@
+import type { InfraValues } from "./keys";
+import type { SecretReference } from "./secrets";
+
+/** The two containers of a task. */
+export const CONTAINER_NAMES = ["api", "web"] as const;
+export type ContainerName = (typeof CONTAINER_NAMES)[number];
+
+export const PROJECT = "city-guided";
+
+/** Repository name of each container's image. */
+export const REPOSITORY_NAMES: Record<ContainerName, string> = {
+  api: `${PROJECT}-api`,
+  web: `${PROJECT}-web`,
+};
+
+export interface ContainerSecret {
+  /** Variable name inside the container (SECRET_DATABASE_URL -> DATABASE_URL). */
+  readonly variable: string;
+  readonly reference: SecretReference;
+}
+
+export interface ContainerConfig {
+  readonly port: number;
+  /** Plain environment variables: non-secret configuration. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly secrets: readonly ContainerSecret[];
+  /** CMD-SHELL health check run inside the container, if any. */
+  readonly healthCheckCommand?: string;
+}
+
+/** Everything the registry stack needs: the shared file's values. */
+export interface RegistryConfig {
+  readonly region: string;
+  readonly stateBucket: string;
+  readonly keepImages: number;
+  readonly untaggedDays: number;
+  readonly releaseTagPrefix: string;
+  readonly keepReleases: number;
+}
+
+/** One environment (`env/.env.<name>` over `env/.env`), validated and typed. */
+export interface EnvironmentConfig {
+  readonly name: string;
+  readonly region: string;
+  readonly stateBucket: string;
+  /** Where the ECR repositories live (the registry stack's region). */
+  readonly registryRegion: string;
+  readonly cpu: number;
+  readonly memory: number;
+  readonly cpuArchitecture: InfraValues["INFRA_CPU_ARCHITECTURE"];
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  readonly cpuTarget: number;
+  readonly logRetentionDays: number;
+  /** Empty: the default VPC's subnets. */
+  readonly subnetIds: readonly string[];
+  readonly assignPublicIp: boolean;
+  readonly writablePaths: readonly string[];
+  readonly containers: Readonly<Record<ContainerName, ContainerConfig>>;
+}
+
+export interface ProjectConfig {
+  readonly registry: RegistryConfig;
+  readonly environments: readonly EnvironmentConfig[];
+}

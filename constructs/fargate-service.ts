@@ -1,0 +1,208 @@
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
+import { EcsService, type EcsServiceLoadBalancer } from "@cdktf/provider-aws/lib/ecs-service";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { secretsManagerResource, type SecretReference } from "../config/secrets";
+import { TaskRoles } from "./task-roles";
+
+export interface ContainerSpec {
+  /** Full image reference, `<repository url>:<tag>`. */
+  readonly image: string;
+  /** ARN of the repository the image comes from (the execution role may pull from it only). */
+  readonly repositoryArn: string;
+  readonly port: number;
+  /** Plain environment variables. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Variables read from SSM Parameter Store / Secrets Manager at task start. */
+  readonly secrets: readonly { readonly variable: string; readonly reference: SecretReference }[];
+  /** CMD-SHELL health check; none when undefined (the image's tools are unknown). */
+  readonly healthCheckCommand?: string;
+}
+
+export interface FargateServiceProps {
+  /** Cluster, service, family and role name, e.g. `city-guided-staging`. */
+  readonly name: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly partition: string;
+  readonly cpu: number;
+  readonly memory: number;
+  readonly cpuArchitecture: "X86_64" | "ARM64";
+  /** Containers by name; every one is essential. */
+  readonly containers: Readonly<Record<string, ContainerSpec>>;
+  readonly logRetentionDays: number;
+  /** Writable paths (each an ephemeral volume); the root filesystem is read-only. */
+  readonly writablePaths: readonly string[];
+  readonly vpcId: string;
+  readonly subnetIds: string[];
+  readonly assignPublicIp: boolean;
+  /** Tasks at creation; later owned by autoscaling (Terraform ignores the live value). */
+  readonly initialDesiredCount: number;
+  /** Target groups the containers register with. @default none */
+  readonly loadBalancers?: EcsServiceLoadBalancer[];
+  /** Seconds ECS ignores failing load balancer health checks after a task starts. @default 60 with load balancers */
+  readonly healthCheckGracePeriodSeconds?: number;
+}
+
+/**
+ * A Fargate service and everything it owns: cluster (Container Insights on), task definition,
+ * one log group per container, execution and task roles, and the tasks' security group (egress
+ * only; whoever fronts the service adds ingress from its own security group).
+ */
+export class FargateService extends Construct {
+  public readonly cluster: EcsCluster;
+  public readonly service: EcsService;
+  public readonly taskDefinition: EcsTaskDefinition;
+  public readonly securityGroup: SecurityGroup;
+  public readonly logGroups: Readonly<Record<string, CloudwatchLogGroup>>;
+  public readonly roles: TaskRoles;
+
+  constructor(scope: Construct, id: string, props: FargateServiceProps) {
+    super(scope, id);
+    const containerNames = Object.keys(props.containers);
+    this.cluster = new EcsCluster(this, "cluster", {
+      name: props.name,
+      setting: [{ name: "containerInsights", value: "enabled" }],
+    });
+    this.logGroups = Object.fromEntries(
+      containerNames.map((name) => [
+        name,
+        new CloudwatchLogGroup(this, `${name}-logs`, { name: `/ecs/${props.name}/${name}`, retentionInDays: props.logRetentionDays }),
+      ]),
+    );
+
+    const secretArns = (service: SecretReference["service"]) =>
+      unique(
+        Object.values(props.containers)
+          .flatMap((container) => container.secrets.map((secret) => secret.reference))
+          .filter((reference) => reference.service === service)
+          .map((reference) => iamResourceOf(reference, props)),
+      );
+    this.roles = new TaskRoles(this, "roles", {
+      namePrefix: props.name,
+      accountId: props.accountId,
+      partition: props.partition,
+      region: props.region,
+      repositoryArns: unique(Object.values(props.containers).map((container) => container.repositoryArn)),
+      logGroupArns: Object.values(this.logGroups).map((group) => group.arn),
+      ssmParameterArns: secretArns("ssm"),
+      secretsManagerArns: secretArns("secretsmanager"),
+    });
+
+    const volumes = props.writablePaths.map((path) => ({ name: volumeName(path), path }));
+    const clash = volumes.find((volume, index) => volumes.findIndex((other) => other.name === volume.name) !== index);
+    if (clash) throw new Error(`Writable paths of ${props.name} map to the same volume name "${clash.name}": ${props.writablePaths.join(", ")}`);
+    this.taskDefinition = new EcsTaskDefinition(this, "task-definition", {
+      family: props.name,
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: String(props.cpu),
+      memory: String(props.memory),
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: props.cpuArchitecture },
+      executionRoleArn: this.roles.executionRole.arn,
+      taskRoleArn: this.roles.taskRole.arn,
+      volume: volumes.map((volume) => ({ name: volume.name })),
+      containerDefinitions: JSON.stringify(
+        containerNames.map((name) => containerDefinition(name, props.containers[name], props, this.logGroups[name].name, volumes)),
+      ),
+    });
+
+    this.securityGroup = new SecurityGroup(this, "tasks-security-group", {
+      name: `${props.name}-tasks`,
+      description: `Tasks of ${props.name}: reachable only from their load balancer`,
+      vpcId: props.vpcId,
+      egress: [
+        {
+          description: "Outbound: ECR, CloudWatch Logs, SSM/Secrets Manager and the application's own dependencies",
+          protocol: "-1",
+          fromPort: 0,
+          toPort: 0,
+          cidrBlocks: ["0.0.0.0/0"],
+          ipv6CidrBlocks: ["::/0"],
+        },
+      ],
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    const hasLoadBalancers = (props.loadBalancers ?? []).length > 0;
+    this.service = new EcsService(this, "service", {
+      name: props.name,
+      cluster: this.cluster.arn,
+      taskDefinition: this.taskDefinition.arn,
+      launchType: "FARGATE",
+      platformVersion: "LATEST",
+      desiredCount: props.initialDesiredCount,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      deploymentMinimumHealthyPercent: 100,
+      deploymentMaximumPercent: 200,
+      enableEcsManagedTags: true,
+      propagateTags: "SERVICE",
+      networkConfiguration: {
+        subnets: props.subnetIds,
+        securityGroups: [this.securityGroup.id],
+        assignPublicIp: props.assignPublicIp,
+      },
+      loadBalancer: props.loadBalancers,
+      healthCheckGracePeriodSeconds: hasLoadBalancers ? (props.healthCheckGracePeriodSeconds ?? 60) : undefined,
+      // Autoscaling owns the task count once the service exists.
+      lifecycle: { ignoreChanges: ["desired_count"] },
+    });
+  }
+}
+
+function containerDefinition(
+  name: string,
+  container: ContainerSpec,
+  props: FargateServiceProps,
+  logGroupName: string,
+  volumes: readonly { name: string; path: string }[],
+): Record<string, unknown> {
+  return {
+    name,
+    image: container.image,
+    essential: true,
+    privileged: false,
+    readonlyRootFilesystem: true,
+    portMappings: [{ name, containerPort: container.port, hostPort: container.port, protocol: "tcp" }],
+    environment: Object.keys(container.environment)
+      .sort()
+      .map((variable) => ({ name: variable, value: container.environment[variable] })),
+    secrets: [...container.secrets]
+      .sort((a, b) => a.variable.localeCompare(b.variable))
+      .map((secret) => ({ name: secret.variable, valueFrom: valueFromOf(secret.reference, props) })),
+    mountPoints: volumes.map((volume) => ({ sourceVolume: volume.name, containerPath: volume.path, readOnly: false })),
+    linuxParameters: { initProcessEnabled: true },
+    logConfiguration: {
+      logDriver: "awslogs",
+      options: { "awslogs-group": logGroupName, "awslogs-region": props.region, "awslogs-stream-prefix": name },
+    },
+    ...(container.healthCheckCommand
+      ? { healthCheck: { command: ["CMD-SHELL", container.healthCheckCommand], interval: 30, timeout: 5, retries: 3, startPeriod: 60 } }
+      : {}),
+  };
+}
+
+type Location = Pick<FargateServiceProps, "partition" | "region" | "accountId">;
+
+/** What ECS reads the secret from: always a full ARN, so that IAM grants match exactly. */
+function valueFromOf(reference: SecretReference, location: Location): string {
+  if (reference.service === "ssm" && reference.parameterName !== undefined) {
+    return `arn:${location.partition}:ssm:${location.region}:${location.accountId}:parameter${reference.parameterName}`;
+  }
+  return reference.arn!;
+}
+
+function iamResourceOf(reference: SecretReference, location: Location): string {
+  return reference.service === "secretsmanager" ? secretsManagerResource(reference.secretArn) : valueFromOf(reference, location);
+}
+
+/** `/tmp` -> `tmp`, `/var/cache/nginx` -> `var-cache-nginx` (volume names: letters, digits, - and _). */
+export function volumeName(path: string): string {
+  return path.replace(/^\/+|\/+$/g, "").replace(/[^A-Za-z0-9_-]+/g, "-");
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,101 @@
+import { Construct } from "constructs";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+
+export interface TaskRolesProps {
+  /** Prefix of the role names, e.g. `city-guided-staging`. */
+  readonly namePrefix: string;
+  readonly accountId: string;
+  readonly partition: string;
+  readonly region: string;
+  /** ECR repositories the tasks pull from (exactly these, nothing else). */
+  readonly repositoryArns: readonly string[];
+  /** Log groups the containers write to. */
+  readonly logGroupArns: readonly string[];
+  /** SSM parameter ARNs the execution role may read for the containers' `secrets`. */
+  readonly ssmParameterArns: readonly string[];
+  /** Secrets Manager ARNs (or `<arn>-??????` patterns) the execution role may read. */
+  readonly secretsManagerArns: readonly string[];
+}
+
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: "Allow" | "Deny";
+  readonly Principal?: Readonly<Record<string, string | readonly string[]>>;
+  readonly Action: readonly string[];
+  /** Absent in trust policies, which name a Principal instead. */
+  readonly Resource?: string | readonly string[];
+  readonly Condition?: Record<string, Record<string, string | readonly string[]>>;
+}
+
+export function policyDocument(statements: readonly PolicyStatement[]): string {
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+/**
+ * The two roles of a Fargate task: the execution role ECS itself uses (pull the images, write the
+ * logs, read the referenced secrets) and the task role the application's code runs as (no
+ * permissions until the application needs some). Both trust ECS tasks of this account only.
+ */
+export class TaskRoles extends Construct {
+  public readonly executionRole: IamRole;
+  public readonly taskRole: IamRole;
+
+  constructor(scope: Construct, id: string, props: TaskRolesProps) {
+    super(scope, id);
+    const trust = policyDocument([
+      {
+        Sid: "EcsTasksOfThisAccount",
+        Effect: "Allow",
+        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Action: ["sts:AssumeRole"],
+        Condition: {
+          StringEquals: { "aws:SourceAccount": props.accountId },
+          ArnLike: { "aws:SourceArn": `arn:${props.partition}:ecs:${props.region}:${props.accountId}:*` },
+        },
+      },
+    ]);
+
+    this.executionRole = new IamRole(this, "execution-role", {
+      name: `${props.namePrefix}-execution`,
+      description: "ECS pulls the images, writes the logs and reads the secrets of the tasks",
+      assumeRolePolicy: trust,
+    });
+    new IamRolePolicy(this, "execution-policy", {
+      name: "pull-log-read-secrets",
+      role: this.executionRole.id,
+      policy: policyDocument(executionStatements(props)),
+    });
+    this.taskRole = new IamRole(this, "task-role", {
+      name: `${props.namePrefix}-task`,
+      description: "The application's own AWS identity (no permissions yet)",
+      assumeRolePolicy: trust,
+    });
+  }
+}
+
+function executionStatements(props: TaskRolesProps): PolicyStatement[] {
+  const statements: PolicyStatement[] = [
+    // GetAuthorizationToken has no resource-level permissions: AWS requires "*" here.
+    { Sid: "EcrAuthorizationToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+    {
+      Sid: "PullImages",
+      Effect: "Allow",
+      Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+      Resource: props.repositoryArns,
+    },
+    {
+      Sid: "WriteLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: props.logGroupArns.map((arn) => `${arn}:log-stream:*`),
+    },
+  ];
+  if (props.ssmParameterArns.length > 0) {
+    statements.push({ Sid: "ReadParameters", Effect: "Allow", Action: ["ssm:GetParameters"], Resource: props.ssmParameterArns });
+  }
+  if (props.secretsManagerArns.length > 0) {
+    statements.push({ Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: props.secretsManagerArns });
+  }
+  return statements;
+}

@@ -1,0 +1,9 @@
+/** Unit tests: offline, no Python, no AWS. swc strips types (tsc runs separately as `npm run typecheck`). */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  testPathIgnorePatterns: ["/node_modules/", "/__tests__/integration/"],
+  transform: { "^.+\\.ts$": ["@swc/jest"] },
+  moduleFileExtensions: ["ts", "js", "json"],
+};

@@ -1,0 +1,11 @@
+import { App } from "cdktf";
+import { runCommand } from "./config/errors";
+import { loadConfig } from "./config/load";
+import { addStacks } from "./stacks/app";
+
+// `npm run synth` and `cdktf synth` both run this file: env/ -> config -> stacks -> cdktf.out.
+runCommand(() => {
+  const app = new App();
+  addStacks(app, loadConfig("env"));
+  app.synth();
+});

@@ -1,0 +1,11 @@
+import type { App } from "cdktf";
+import type { ProjectConfig } from "../config/model";
+import { EnvironmentStack } from "./environment-stack";
+import { RegistryStack } from "./registry-stack";
+
+/** The registry stack, then one stack per environment. */
+export function addStacks(app: App, config: ProjectConfig): { registry: RegistryStack; environments: EnvironmentStack[] } {
+  const registry = new RegistryStack(app, config.registry);
+  const environments = config.environments.map((environment) => new EnvironmentStack(app, environment));
+  return { registry, environments };
+}

@@ -1,0 +1,35 @@
+import { S3Backend, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { PROJECT } from "../config/model";
+
+export interface StackFoundationProps {
+  /** Stack name: `registry` or the environment's name. */
+  readonly stackName: string;
+  readonly region: string;
+  readonly stateBucket: string;
+}
+
+/** Terraform state key of a stack: one object per stack in the shared bucket. */
+export function stateKey(stackName: string): string {
+  return `${PROJECT}/${stackName}.tfstate`;
+}
+
+/**
+ * What every stack has: the AWS provider tagging every resource it creates, and an encrypted S3
+ * backend with S3-native locking (a `<key>.tflock` object; no DynamoDB table).
+ */
+export function addStackFoundation(stack: TerraformStack, props: StackFoundationProps): AwsProvider {
+  const provider = new AwsProvider(stack, "aws", {
+    region: props.region,
+    defaultTags: [{ tags: { Project: PROJECT, Environment: props.stackName, ManagedBy: "cdktf" } }],
+  });
+  const backend = new S3Backend(stack, {
+    bucket: props.stateBucket,
+    key: stateKey(props.stackName),
+    region: props.region,
+    encrypt: true,
+  });
+  // cdktf 0.21's S3Backend has no `useLockfile` yet; Terraform >= 1.10 reads it from the backend block.
+  backend.addOverride("use_lockfile", true);
+  return provider;
+}
