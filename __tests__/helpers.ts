@@ -1,0 +1,71 @@
+import { Testing, type TerraformStack } from "cdktf";
+import { buildConfig, type EnvironmentSource } from "../config/load";
+import type { ProjectConfig } from "../config/model";
+import { addStacks } from "../stacks/app";
+
+/** The smallest valid shared file; tests add what they exercise. */
+export const MINIMAL_SHARED = "INFRA_STATE_BUCKET=test-state-bucket\n";
+
+/** Builds a project config from in-memory files: `{ staging: "INFRA_...=..." }`. */
+export function configFrom(environments: Record<string, string>, shared = MINIMAL_SHARED): ProjectConfig {
+  const sources: EnvironmentSource[] = Object.entries(environments).map(([name, text]) => ({ name, file: `env/.env.${name}`, text }));
+  return buildConfig({ file: "env/.env", text: shared }, sources);
+}
+
+/** The synthesized Terraform JSON of one stack, with lookups by resource type. */
+export class SynthesizedStack {
+  readonly json: Record<string, any>;
+
+  constructor(stack: TerraformStack) {
+    this.json = JSON.parse(Testing.synth(stack, true));
+  }
+
+  /** Every resource of a type, keyed by its logical ID. */
+  resources(type: string): Record<string, any> {
+    return this.json.resource?.[type] ?? {};
+  }
+
+  /** The only resource of a type (fails the test when there are none or several). */
+  resource(type: string): any {
+    const all = Object.values(this.resources(type));
+    if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
+    return all[0];
+  }
+
+  dataSources(type: string): Record<string, any> {
+    return this.json.data?.[type] ?? {};
+  }
+
+  /** The task definition's containers, parsed from their JSON string. */
+  containers(): any[] {
+    return JSON.parse(this.resource("aws_ecs_task_definition").container_definitions);
+  }
+
+  container(name: string): any {
+    const found = this.containers().find((container) => container.name === name);
+    if (!found) throw new Error(`no container ${name}`);
+    return found;
+  }
+}
+
+/** Synthesizes the project for a config; returns every stack by name. */
+export function synthProject(config: ProjectConfig): Record<string, SynthesizedStack> {
+  const app = Testing.app();
+  const { registry, environments } = addStacks(app, config);
+  return Object.fromEntries([registry, ...environments].map((stack) => [stack.node.id, new SynthesizedStack(stack)]));
+}
+
+/** Synthesizes one environment named `staging` from its file's text. */
+export function synthEnvironment(text: string, shared = MINIMAL_SHARED): SynthesizedStack {
+  return synthProject(configFrom({ staging: text }, shared)).staging;
+}
+
+/** The error message a config produces (fails the test when it is valid). */
+export function configErrorOf(environments: Record<string, string>, shared = MINIMAL_SHARED): string {
+  try {
+    configFrom(environments, shared);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error("expected the configuration to be refused");
+}
