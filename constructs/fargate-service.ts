@@ -79,7 +79,7 @@ export class FargateService extends Construct {
           .flatMap((container) => container.secrets.map((secret) => secret.reference))
           .filter((reference) => reference.service === service)
           .map((reference) => iamResourceOf(reference, props)),
-      );
+      ).sort();
     this.roles = new TaskRoles(this, "roles", {
       namePrefix: props.name,
       accountId: props.accountId,
