@@ -118,11 +118,10 @@ function resolveEnvironment(
   const environmentKeys = (Object.keys(INFRA_KEYS) as InfraKey[]).filter((key) => INFRA_KEYS[key].scope === "environment");
   const values = resolveInfraValues(merged, source.file, problems, environmentKeys);
   const containers = resolveContainers(merged, problems);
-  if (!values || !containers || !registryRegion) return undefined;
-
+  if (!values) return undefined;
   const crossFieldProblems = checkCombinations(values, merged, source.file);
   problems.push(...crossFieldProblems);
-  if (crossFieldProblems.length > 0) return undefined;
+  if (crossFieldProblems.length > 0 || !containers || !registryRegion) return undefined;
 
   const withPorts = (name: ContainerName, port: number, healthCheckCommand: string | undefined): ContainerConfig => ({
     ...containers[name],
