@@ -4,14 +4,14 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const MAIN = resolve(__dirname, "..", "main.ts");
-const REGISTER = require.resolve("esbuild-register");
+const RUN_TS = resolve(__dirname, "..", "scripts", "run-ts.js");
 
 /** Runs the synth entry point in a scratch folder holding the given env files. */
 function synthIn(files: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), "city-guided-cli-"));
   mkdirSync(join(dir, "env"));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, "env", name), text);
-  const result = spawnSync(process.execPath, ["-r", REGISTER, MAIN], { cwd: dir, encoding: "utf8" });
+  const result = spawnSync(process.execPath, [RUN_TS, MAIN], { cwd: dir, encoding: "utf8" });
   return { ...result, dir };
 }
 
