@@ -101,3 +101,23 @@ describe("ECR repository construct", () => {
     expect(validateLifecycleRules(rules as LifecycleRule[]).join("; ")).toContain(expected);
   });
 });
+
+describe("adopting existing repositories (migration from the AWS CDK stack)", () => {
+  const withImport = (value: string) => synthProject(configFrom({ staging: "" }, `${MINIMAL_SHARED}INFRA_ECR_IMPORT_EXISTING=${value}\n`)).registry.json;
+
+  test("the switch on: one import block per repository, by repository name", () => {
+    const imports = withImport("true").import;
+    expect(imports).toHaveLength(2);
+    expect(imports.map((block: any) => block.id).sort()).toEqual(["city-guided-api", "city-guided-web"]);
+    for (const block of imports) expect(block.to).toMatch(/^aws_ecr_repository\./);
+  });
+
+  test("the switch off (the default): no import block", () => {
+    expect(withImport("false").import).toBeUndefined();
+    expect(registry().json.import).toBeUndefined();
+  });
+
+  test("lifecycle policies are never imported (putting one replaces what is there)", () => {
+    for (const block of withImport("true").import) expect(block.to).not.toMatch(/lifecycle_policy/);
+  });
+});

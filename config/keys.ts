@@ -176,6 +176,13 @@ export const INFRA_KEYS = {
     allowed: "a shell command line, or empty",
     schema: z.string().transform((value) => (value === "" ? undefined : value)),
   },
+  INFRA_ECR_IMPORT_EXISTING: {
+    scope: "registry",
+    description: "Adopt repositories that already exist (Terraform import blocks) instead of creating them; turn off after the first apply",
+    default: "false",
+    allowed: "true or false",
+    schema: boolean,
+  },
   INFRA_ECR_KEEP_IMAGES: {
     scope: "registry",
     description: "Images each repository keeps (newest first), not counting protected release tags",

@@ -88,11 +88,12 @@ type Entries = ReadonlyMap<string, EnvEntry>;
 
 function resolveRegistry(entries: Entries, file: string, problems: ConfigProblem[]): RegistryConfig | undefined {
   checkInfraKeys(entries, problems);
-  const values = resolveInfraValues(entries, file, problems, ["INFRA_AWS_REGION", "INFRA_STATE_BUCKET", "INFRA_ECR_KEEP_IMAGES", "INFRA_ECR_UNTAGGED_DAYS", "INFRA_ECR_RELEASE_TAG_PREFIX", "INFRA_ECR_KEEP_RELEASES"]);
+  const values = resolveInfraValues(entries, file, problems, ["INFRA_AWS_REGION", "INFRA_STATE_BUCKET", "INFRA_ECR_IMPORT_EXISTING", "INFRA_ECR_KEEP_IMAGES", "INFRA_ECR_UNTAGGED_DAYS", "INFRA_ECR_RELEASE_TAG_PREFIX", "INFRA_ECR_KEEP_RELEASES"]);
   if (!values) return undefined;
   return {
     region: values.INFRA_AWS_REGION,
     stateBucket: values.INFRA_STATE_BUCKET,
+    importExisting: values.INFRA_ECR_IMPORT_EXISTING,
     keepImages: values.INFRA_ECR_KEEP_IMAGES,
     untaggedDays: values.INFRA_ECR_UNTAGGED_DAYS,
     releaseTagPrefix: values.INFRA_ECR_RELEASE_TAG_PREFIX,

@@ -31,6 +31,8 @@ export interface ContainerConfig {
 /** Everything the registry stack needs: the shared file's values. */
 export interface RegistryConfig {
   readonly region: string;
+  /** Emit Terraform import blocks for repositories created before this project (migration). */
+  readonly importExisting: boolean;
   readonly stateBucket: string;
   readonly keepImages: number;
   readonly untaggedDays: number;

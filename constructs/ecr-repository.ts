@@ -18,6 +18,12 @@ export interface EcrRepositoryProps {
    * @default false: the repository outlives every deploy (`prevent_destroy`, `force_delete` false)
    */
   readonly allowDestroy?: boolean;
+  /**
+   * Adopt a repository of this name that already exists (a Terraform `import` block) instead of
+   * creating it. Its lifecycle policy needs no import: putting one replaces whatever is there.
+   * @default false
+   */
+  readonly importExisting?: boolean;
 }
 
 /** One rule of an ECR lifecycle policy, as ECR's JSON document spells it. */
@@ -67,6 +73,7 @@ export class EcrRepository extends Construct {
       forceDelete: props.allowDestroy === true,
       lifecycle: { preventDestroy: props.allowDestroy !== true },
     });
+    if (props.importExisting) this.repository.importFrom(props.name);
     new EcrLifecyclePolicy(this, "lifecycle-policy", {
       repository: this.repository.name,
       policy: JSON.stringify({ rules }),
@@ -77,7 +84,7 @@ export class EcrRepository extends Construct {
 }
 
 /** Release images first (never expired by the newer-images count), then untagged, then the rest. */
-export function lifecycleRules(props: Omit<EcrRepositoryProps, "name" | "allowDestroy">): LifecycleRule[] {
+export function lifecycleRules(props: Omit<EcrRepositoryProps, "name" | "allowDestroy" | "importExisting">): LifecycleRule[] {
   return [
     {
       rulePriority: 1,

@@ -20,6 +20,7 @@ export class RegistryStack extends TerraformStack {
         untaggedDays: config.untaggedDays,
         releaseTagPrefix: config.releaseTagPrefix,
         keepReleases: config.keepReleases,
+        importExisting: config.importExisting,
       });
     this.repositories = { api: repository("api"), web: repository("web") };
     for (const name of CONTAINER_NAMES) {
