@@ -65,7 +65,6 @@ export class LoadBalancer extends Construct {
       name: `${props.name}-alb`,
       description: `Load balancer of ${props.name}: HTTP(S) from the internet, to the tasks' ports only`,
       vpcId: props.vpcId,
-      lifecycle: { createBeforeDestroy: true },
     });
     for (const port of secure ? [80, 443] : [80]) {
       new VpcSecurityGroupIngressRule(this, `ingress-${port}`, {

@@ -54,18 +54,7 @@ export class EnvironmentStack extends TerraformStack {
       CONTAINER_NAMES.map((container) => [container, this.containerSpec(container, config)]),
     ) as Record<ContainerName, ContainerSpec>;
 
-    this.loadBalancer = new LoadBalancer(this, "load-balancer", {
-      name,
-      vpcId: network.vpcId,
-      subnetIds: network.loadBalancerSubnetIds,
-      targets: {
-        web: { port: config.containers.web.port, healthCheckPath: config.containers.web.loadBalancerHealthPath },
-        api: { port: config.containers.api.port, healthCheckPath: config.containers.api.loadBalancerHealthPath, pathPatterns: API_PATH_PATTERNS },
-      },
-      certificateArn: config.loadBalancer.certificateArn,
-      deletionProtection: config.loadBalancer.deletionProtection,
-    });
-    this.requireOneVpc(config, network.vpcId);
+    this.loadBalancer = this.addLoadBalancer(config, name, network);
 
     this.service = new FargateService(this, "service", {
       name,
@@ -88,6 +77,37 @@ export class EnvironmentStack extends TerraformStack {
     // ECS refuses a target group that no listener uses yet: create the routing first.
     this.service.service.dependsOn = this.loadBalancer.routing.map((resource) => dependable(resource));
 
+    this.addScalingAndAlerts(config, name, { accountId: account.accountId, partition: partition.partition });
+
+    new TerraformOutput(this, "cluster_name", { value: this.service.cluster.name, description: "ECS cluster" });
+    new TerraformOutput(this, "service_name", { value: this.service.service.name, description: "ECS service" });
+    for (const container of CONTAINER_NAMES) {
+      new TerraformOutput(this, `${container}_log_group`, {
+        value: this.service.logGroups[container].name,
+        description: `CloudWatch log group of the ${container} container`,
+      });
+    }
+  }
+
+  /** The ALB: web by default, API_PATH_PATTERNS to api, health checks from config. */
+  private addLoadBalancer(config: EnvironmentConfig, name: string, network: { vpcId: string; loadBalancerSubnetIds: string[] }): LoadBalancer {
+    const loadBalancer = new LoadBalancer(this, "load-balancer", {
+      name,
+      vpcId: network.vpcId,
+      subnetIds: network.loadBalancerSubnetIds,
+      targets: {
+        web: { port: config.containers.web.port, healthCheckPath: config.containers.web.loadBalancerHealthPath },
+        api: { port: config.containers.api.port, healthCheckPath: config.containers.api.loadBalancerHealthPath, pathPatterns: API_PATH_PATTERNS },
+      },
+      certificateArn: config.loadBalancer.certificateArn,
+      deletionProtection: config.loadBalancer.deletionProtection,
+    });
+    this.requireOneVpc(config, loadBalancer, network.vpcId);
+    return loadBalancer;
+  }
+
+  /** Autoscaling (from zero when min is 0), alerts, and the outputs an operator needs next. */
+  private addScalingAndAlerts(config: EnvironmentConfig, name: string, location: { accountId: string; partition: string }): void {
     new ServiceAutoscaling(this, "autoscaling", {
       clusterName: this.service.cluster.name,
       serviceName: this.service.service.name,
@@ -100,8 +120,7 @@ export class EnvironmentStack extends TerraformStack {
     const alerting = new Alerting(this, "alerting", {
       name,
       region: config.region,
-      accountId: account.accountId,
-      partition: partition.partition,
+      ...location,
       email: config.alertEmail,
       loadBalancerArnSuffix: this.loadBalancer.loadBalancer.arnSuffix,
       targetGroupArnSuffixes: Object.fromEntries(
@@ -116,22 +135,13 @@ export class EnvironmentStack extends TerraformStack {
     });
     new TerraformOutput(this, "site_url", { value: this.loadBalancer.url, description: "URL of the site through the load balancer" });
     new TerraformOutput(this, "alerts_topic_arn", { value: alerting.topic.arn, description: "SNS topic of the environment's alerts" });
-
-    new TerraformOutput(this, "cluster_name", { value: this.service.cluster.name, description: "ECS cluster" });
-    new TerraformOutput(this, "service_name", { value: this.service.service.name, description: "ECS service" });
-    for (const container of CONTAINER_NAMES) {
-      new TerraformOutput(this, `${container}_log_group`, {
-        value: this.service.logGroups[container].name,
-        description: `CloudWatch log group of the ${container} container`,
-      });
-    }
   }
 
   /** Configured load balancer subnets must be in the tasks' VPC; Terraform checks it before any change. */
-  private requireOneVpc(config: EnvironmentConfig, taskVpcId: string): void {
+  private requireOneVpc(config: EnvironmentConfig, loadBalancer: LoadBalancer, taskVpcId: string): void {
     if (config.loadBalancer.subnetIds.length === 0) return;
     const subnet = new DataAwsSubnet(this, "load-balancer-subnet", { id: config.loadBalancer.subnetIds[0] });
-    this.loadBalancer.loadBalancer.lifecycle = {
+    loadBalancer.loadBalancer.lifecycle = {
       precondition: [
         {
           condition: Op.eq(subnet.vpcId, taskVpcId),
