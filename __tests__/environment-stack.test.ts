@@ -183,7 +183,9 @@ describe("environment stack", () => {
       subnets: "${data.aws_subnets.default-subnets.ids}",
       assign_public_ip: true,
     });
-    const custom = synthEnvironment("INFRA_SUBNET_IDS=subnet-0123456789abcdef0,subnet-0fedcba9876543210\nINFRA_ASSIGN_PUBLIC_IP=false");
+    const custom = synthEnvironment(
+      "INFRA_SUBNET_IDS=subnet-0123456789abcdef0,subnet-0fedcba9876543210\nINFRA_ASSIGN_PUBLIC_IP=false\nINFRA_ALB_SUBNET_IDS=subnet-0aaaaaaaaaaaaaaa1,subnet-0aaaaaaaaaaaaaaa2",
+    );
     expect(custom.resource("aws_ecs_service").network_configuration).toMatchObject({
       subnets: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
       assign_public_ip: false,

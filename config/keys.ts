@@ -62,6 +62,10 @@ const optional = (pattern: RegExp): z.ZodType<string | undefined, string> =>
 
 const S3_BUCKET = /^(?!\d+\.\d+\.\d+\.\d+$)(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const OCI_TAG_PREFIX = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/;
+const ACM_CERTIFICATE_ARN = /^arn:aws(-[a-z]+)*:acm:[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d:\d{12}:certificate\/[0-9a-f-]{36}$/;
+/** What an ALB health check accepts: a path of URL characters, no query string or fragment. */
+const HEALTH_CHECK_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%\/-]{0,1023}$/;
+const EMAIL_ADDRESS = /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/;
 
 /** Every `INFRA_*` key the project understands. An unknown `INFRA_*` key is an error. */
 export const INFRA_KEYS = {
@@ -175,6 +179,55 @@ export const INFRA_KEYS = {
     default: "",
     allowed: "a shell command line, or empty",
     schema: z.string().transform((value) => (value === "" ? undefined : value)),
+  },
+  INFRA_ALB_SUBNET_IDS: {
+    scope: "environment",
+    description: "Comma-separated public subnets of the load balancer (two Availability Zones at least); empty = the default VPC's subnets",
+    default: "",
+    allowed: "comma-separated distinct subnet IDs (subnet-0123abcd...), at least two; required when INFRA_SUBNET_IDS is set",
+    schema: list(/^subnet-[0-9a-f]{8,17}$/),
+  },
+  INFRA_CERTIFICATE_ARN: {
+    scope: "environment",
+    description: "ACM certificate of the site: adds HTTPS on 443 and redirects 80 to it; empty = HTTP on 80 only",
+    default: "",
+    allowed: "an ACM certificate ARN in INFRA_AWS_REGION (arn:aws:acm:<region>:<account>:certificate/<id>), or empty",
+    schema: optional(ACM_CERTIFICATE_ARN),
+  },
+  INFRA_WEB_HEALTH_PATH: {
+    scope: "environment",
+    description: "Path the load balancer requests from web to check a task's health (expects 200-399)",
+    default: "/",
+    allowed: "an absolute URL path without spaces, query or fragment (at most 1024 characters)",
+    schema: matching(HEALTH_CHECK_PATH),
+  },
+  INFRA_API_HEALTH_PATH: {
+    scope: "environment",
+    description: "Path the load balancer requests from api to check a task's health (expects 200-399)",
+    default: "/api/health",
+    allowed: "an absolute URL path without spaces, query or fragment (at most 1024 characters)",
+    schema: matching(HEALTH_CHECK_PATH),
+  },
+  INFRA_IDLE_MINUTES: {
+    scope: "environment",
+    description: "Minutes without a request after which a service with INFRA_MIN_CAPACITY=0 scales to zero",
+    default: "15",
+    allowed: "1-1440 (CloudWatch evaluates at most one day of 1-minute periods)",
+    schema: integer(1, 1440),
+  },
+  INFRA_ALERT_EMAIL: {
+    scope: "environment",
+    description: "E-mail address subscribed to the environment's alerts (confirm the e-mail AWS sends); empty = no subscription",
+    default: "",
+    allowed: "one e-mail address (name@example.com), or empty",
+    schema: optional(EMAIL_ADDRESS),
+  },
+  INFRA_ALB_DELETION_PROTECTION: {
+    scope: "environment",
+    description: "Refuse to delete the load balancer (set it to false before `cdktf destroy <env>`)",
+    default: "false",
+    allowed: "true or false",
+    schema: boolean,
   },
   INFRA_ECR_IMPORT_EXISTING: {
     scope: "registry",

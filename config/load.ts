@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parseEnvFile, type EnvEntry } from "./env-file";
 import { ConfigError, type ConfigProblem } from "./errors";
 import { describeFargateMemory, isValidFargateSize } from "./fargate";
+import { checkTrafficCombinations } from "./traffic-rules";
 import { INFRA_KEYS, type InfraKey, type InfraValues, type KeyDefinition } from "./keys";
 import {
   CONTAINER_NAMES,
@@ -124,10 +125,11 @@ function resolveEnvironment(
   problems.push(...crossFieldProblems);
   if (crossFieldProblems.length > 0 || !containers || !registryRegion) return undefined;
 
-  const withPorts = (name: ContainerName, port: number, healthCheckCommand: string | undefined): ContainerConfig => ({
+  const withPorts = (name: ContainerName, port: number, healthCheckCommand: string | undefined, loadBalancerHealthPath: string): ContainerConfig => ({
     ...containers[name],
     port,
     healthCheckCommand,
+    loadBalancerHealthPath,
   });
   return {
     name: source.name,
@@ -145,9 +147,16 @@ function resolveEnvironment(
     assignPublicIp: values.INFRA_ASSIGN_PUBLIC_IP,
     writablePaths: values.INFRA_WRITABLE_PATHS,
     containers: {
-      api: withPorts("api", values.INFRA_API_PORT, values.INFRA_API_HEALTHCHECK_COMMAND),
-      web: withPorts("web", values.INFRA_WEB_PORT, values.INFRA_WEB_HEALTHCHECK_COMMAND),
+      api: withPorts("api", values.INFRA_API_PORT, values.INFRA_API_HEALTHCHECK_COMMAND, values.INFRA_API_HEALTH_PATH),
+      web: withPorts("web", values.INFRA_WEB_PORT, values.INFRA_WEB_HEALTHCHECK_COMMAND, values.INFRA_WEB_HEALTH_PATH),
     },
+    loadBalancer: {
+      subnetIds: values.INFRA_ALB_SUBNET_IDS,
+      certificateArn: values.INFRA_CERTIFICATE_ARN,
+      deletionProtection: values.INFRA_ALB_DELETION_PROTECTION,
+    },
+    idleMinutes: values.INFRA_IDLE_MINUTES,
+    alertEmail: values.INFRA_ALERT_EMAIL,
   };
 }
 
@@ -219,6 +228,7 @@ function checkCombinations(values: InfraValues, entries: Entries, file: string):
       located("INFRA_ASSIGN_PUBLIC_IP", "false requires INFRA_SUBNET_IDS: the default VPC's subnets have no NAT, so tasks without a public IP could not pull images"),
     );
   }
+  problems.push(...checkTrafficCombinations(values, located));
   return problems;
 }
 

@@ -26,6 +26,8 @@ export interface ContainerConfig {
   readonly secrets: readonly ContainerSecret[];
   /** CMD-SHELL health check run inside the container, if any. */
   readonly healthCheckCommand?: string;
+  /** Path the load balancer's health check requests from this container. */
+  readonly loadBalancerHealthPath: string;
 }
 
 /** Everything the registry stack needs: the shared file's values. */
@@ -59,6 +61,20 @@ export interface EnvironmentConfig {
   readonly assignPublicIp: boolean;
   readonly writablePaths: readonly string[];
   readonly containers: Readonly<Record<ContainerName, ContainerConfig>>;
+  readonly loadBalancer: LoadBalancerConfig;
+  /** Minutes without a request before a service with `minCapacity` 0 scales to zero. */
+  readonly idleMinutes: number;
+  /** Subscribed to the environment's alerts; no subscription when undefined. */
+  readonly alertEmail?: string;
+}
+
+/** The environment's Application Load Balancer. */
+export interface LoadBalancerConfig {
+  /** Public subnets; empty: the default VPC's subnets. */
+  readonly subnetIds: readonly string[];
+  /** ACM certificate: HTTPS on 443 and 80 redirecting to it; HTTP only when undefined. */
+  readonly certificateArn?: string;
+  readonly deletionProtection: boolean;
 }
 
 export interface ProjectConfig {

@@ -1,26 +1,57 @@
 import { Construct } from "constructs";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { ScaleFromZero } from "./scale-from-zero";
+import { averageCpu, expressionQuery, runningTaskQueries } from "./scaling-metrics";
+
+/** Minutes of low CPU before one task is removed (what target tracking itself waits before scaling in). */
+const SCALE_IN_MINUTES = 15;
 
 export interface ServiceAutoscalingProps {
   readonly clusterName: string;
   readonly serviceName: string;
-  /** Fewest tasks (0 lets the service sleep). */
+  /** Fewest tasks (0 lets the service sleep; `scaleFromZero` is then required). */
   readonly minCapacity: number;
   readonly maxCapacity: number;
   /** Average CPU utilisation (%) target tracking aims for. */
   readonly cpuTarget: number;
+  /** How the service wakes from zero and goes back to it. @default none (only valid with minCapacity >= 1) */
+  readonly scaleFromZero?: {
+    /** `arn_suffix` of the load balancer whose RequestCount wakes the service. */
+    readonly loadBalancerArnSuffix: string;
+    /** Consecutive minutes without a request before the service scales to zero. */
+    readonly idleMinutes: number;
+  };
 }
 
-/** Application Auto Scaling of an ECS service's task count, tracking average CPU. */
+/**
+ * Application Auto Scaling of an ECS service's task count.
+ *
+ * minCapacity >= 1: plain target tracking on average CPU, between min and max.
+ * minCapacity 0: the range is 0..max, and three paths share it without overlapping:
+ *   - ScaleFromZero wakes the service (0 -> exactly 1) and puts it to sleep (-> exactly 0);
+ *   - target tracking on CPU only scales out (its scale-in is disabled: it would aim for the
+ *     minimum, 0, while requests still arrive);
+ *   - a step policy removes one task at a time while CPU is low AND at least two tasks run,
+ *     so CPU never takes the service from 1 to 0. Only the idle path does that.
+ */
 export class ServiceAutoscaling extends Construct {
   public readonly target: AppautoscalingTarget;
   public readonly cpuPolicy: AppautoscalingPolicy;
+  /** Only with minCapacity 0. */
+  public readonly scaleFromZero?: ScaleFromZero;
+  /** Only with minCapacity 0 and maxCapacity >= 2. */
+  public readonly cpuScaleInAlarm?: CloudwatchMetricAlarm;
 
   constructor(scope: Construct, id: string, props: ServiceAutoscalingProps) {
     super(scope, id);
     if (props.minCapacity > props.maxCapacity) {
       throw new Error(`Invalid autoscaling range for ${props.serviceName}: min ${props.minCapacity} > max ${props.maxCapacity}`);
+    }
+    const sleeps = props.minCapacity === 0;
+    if (sleeps && !props.scaleFromZero) {
+      throw new Error(`Invalid autoscaling of ${props.serviceName}: min 0 needs scaleFromZero, or nothing would ever start a task`);
     }
     this.target = new AppautoscalingTarget(this, "target", {
       serviceNamespace: "ecs",
@@ -38,9 +69,57 @@ export class ServiceAutoscaling extends Construct {
       targetTrackingScalingPolicyConfiguration: {
         targetValue: props.cpuTarget,
         predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+        disableScaleIn: sleeps,
         scaleInCooldown: 300,
         scaleOutCooldown: 60,
       },
+    });
+    if (!sleeps) return;
+    this.scaleFromZero = new ScaleFromZero(this, "scale-from-zero", {
+      target: this.target,
+      clusterName: props.clusterName,
+      serviceName: props.serviceName,
+      ...props.scaleFromZero!,
+    });
+    if (props.maxCapacity >= 2) this.cpuScaleInAlarm = this.addCpuScaleIn(props);
+  }
+
+  /**
+   * One task fewer while average CPU stays under half the target: removing one of N >= 2 tasks
+   * at most doubles the average, so the rest stay under the target and scale-out does not fire
+   * right back. The 300 s cooldown lets the running-task count catch up before the next step.
+   */
+  private addCpuScaleIn(props: ServiceAutoscalingProps): CloudwatchMetricAlarm {
+    const lowCpu = Math.floor(props.cpuTarget / 2);
+    const policy = new AppautoscalingPolicy(this, "cpu-scale-in", {
+      name: `${props.serviceName}-cpu-scale-in`,
+      policyType: "StepScaling",
+      serviceNamespace: this.target.serviceNamespace,
+      scalableDimension: this.target.scalableDimension,
+      resourceId: this.target.resourceId,
+      stepScalingPolicyConfiguration: {
+        adjustmentType: "ChangeInCapacity",
+        metricAggregationType: "Maximum",
+        cooldown: 300,
+        stepAdjustment: [{ metricIntervalLowerBound: "0", scalingAdjustment: -1 }],
+      },
+    });
+    const { runningTasks } = runningTaskQueries(props, "Minimum");
+    return new CloudwatchMetricAlarm(this, "cpu-scale-in-alarm", {
+      alarmName: `${props.serviceName}-cpu-scale-in`,
+      alarmDescription: `CPU of ${props.serviceName} under ${lowCpu}% with two tasks or more: remove one`,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      evaluationPeriods: SCALE_IN_MINUTES,
+      datapointsToAlarm: SCALE_IN_MINUTES,
+      // No CPU data means no task runs (or metrics are late): never a reason to remove one.
+      treatMissingData: "notBreaching",
+      metricQuery: [
+        averageCpu("cpu", props),
+        runningTasks,
+        expressionQuery("scaleIn", `IF(cpu < ${lowCpu} AND FILL(runningTasks, 0) >= 2, 1, 0)`, "Low CPU with two tasks or more"),
+      ],
+      alarmActions: [policy.arn],
     });
   }
 }

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import { dependable, Op, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsEcrRepository } from "@cdktf/provider-aws/lib/data-aws-ecr-repository";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
@@ -7,20 +7,27 @@ import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
 import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets";
 import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
 import { CONTAINER_NAMES, PROJECT, REPOSITORY_NAMES, type ContainerName, type EnvironmentConfig } from "../config/model";
+import { Alerting } from "../constructs/alerting";
 import { FargateService, type ContainerSpec } from "../constructs/fargate-service";
+import { LoadBalancer } from "../constructs/load-balancer";
 import { ServiceAutoscaling } from "../constructs/service-autoscaling";
 import { addStackFoundation } from "./common";
 
 /** The OCI distribution spec's tag rule, checked by Terraform before any plan. */
 export const IMAGE_TAG_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$";
 
+/** Paths the load balancer sends to the api container; everything else goes to web. */
+export const API_PATH_PATTERNS = ["/api/*"];
+
 /**
  * One environment: its Fargate service running the `api` and `web` images at `var.image_tag`,
- * with logs, roles and autoscaling. The repositories are looked up by name (read-only), so
- * planning an environment never needs the registry stack's state.
+ * behind an Application Load Balancer, with logs, roles, autoscaling (from zero when min is 0)
+ * and alerts. The repositories are looked up by name (read-only), so planning an environment
+ * never needs the registry stack's state.
  */
 export class EnvironmentStack extends TerraformStack {
   public readonly service: FargateService;
+  public readonly loadBalancer: LoadBalancer;
   public readonly imageTag: TerraformVariable;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
@@ -47,6 +54,8 @@ export class EnvironmentStack extends TerraformStack {
       CONTAINER_NAMES.map((container) => [container, this.containerSpec(container, config)]),
     ) as Record<ContainerName, ContainerSpec>;
 
+    this.loadBalancer = this.addLoadBalancer(config, name, network);
+
     this.service = new FargateService(this, "service", {
       name,
       region: config.region,
@@ -62,14 +71,13 @@ export class EnvironmentStack extends TerraformStack {
       subnetIds: network.subnetIds,
       assignPublicIp: config.assignPublicIp,
       initialDesiredCount: config.minCapacity,
+      loadBalancers: this.loadBalancer.serviceRegistrations(),
     });
-    new ServiceAutoscaling(this, "autoscaling", {
-      clusterName: this.service.cluster.name,
-      serviceName: this.service.service.name,
-      minCapacity: config.minCapacity,
-      maxCapacity: config.maxCapacity,
-      cpuTarget: config.cpuTarget,
-    });
+    this.loadBalancer.admit(this.service.securityGroup.id);
+    // ECS refuses a target group that no listener uses yet: create the routing first.
+    this.service.service.dependsOn = this.loadBalancer.routing.map((resource) => dependable(resource));
+
+    this.addScalingAndAlerts(config, name, { accountId: account.accountId, partition: partition.partition });
 
     new TerraformOutput(this, "cluster_name", { value: this.service.cluster.name, description: "ECS cluster" });
     new TerraformOutput(this, "service_name", { value: this.service.service.name, description: "ECS service" });
@@ -79,6 +87,68 @@ export class EnvironmentStack extends TerraformStack {
         description: `CloudWatch log group of the ${container} container`,
       });
     }
+  }
+
+  /** The ALB: web by default, API_PATH_PATTERNS to api, health checks from config. */
+  private addLoadBalancer(config: EnvironmentConfig, name: string, network: { vpcId: string; loadBalancerSubnetIds: string[] }): LoadBalancer {
+    const loadBalancer = new LoadBalancer(this, "load-balancer", {
+      name,
+      vpcId: network.vpcId,
+      subnetIds: network.loadBalancerSubnetIds,
+      targets: {
+        web: { port: config.containers.web.port, healthCheckPath: config.containers.web.loadBalancerHealthPath },
+        api: { port: config.containers.api.port, healthCheckPath: config.containers.api.loadBalancerHealthPath, pathPatterns: API_PATH_PATTERNS },
+      },
+      certificateArn: config.loadBalancer.certificateArn,
+      deletionProtection: config.loadBalancer.deletionProtection,
+    });
+    this.requireOneVpc(config, loadBalancer, network.vpcId);
+    return loadBalancer;
+  }
+
+  /** Autoscaling (from zero when min is 0), alerts, and the outputs an operator needs next. */
+  private addScalingAndAlerts(config: EnvironmentConfig, name: string, location: { accountId: string; partition: string }): void {
+    new ServiceAutoscaling(this, "autoscaling", {
+      clusterName: this.service.cluster.name,
+      serviceName: this.service.service.name,
+      minCapacity: config.minCapacity,
+      maxCapacity: config.maxCapacity,
+      cpuTarget: config.cpuTarget,
+      scaleFromZero:
+        config.minCapacity === 0 ? { loadBalancerArnSuffix: this.loadBalancer.loadBalancer.arnSuffix, idleMinutes: config.idleMinutes } : undefined,
+    });
+    const alerting = new Alerting(this, "alerting", {
+      name,
+      region: config.region,
+      ...location,
+      email: config.alertEmail,
+      loadBalancerArnSuffix: this.loadBalancer.loadBalancer.arnSuffix,
+      targetGroupArnSuffixes: Object.fromEntries(
+        Object.entries(this.loadBalancer.targetGroups).map(([target, group]) => [target, group.arnSuffix]),
+      ),
+      serviceArn: this.service.service.arn,
+    });
+
+    new TerraformOutput(this, "load_balancer_dns_name", {
+      value: this.loadBalancer.loadBalancer.dnsName,
+      description: "DNS name of the load balancer (point the site's DNS record at it)",
+    });
+    new TerraformOutput(this, "site_url", { value: this.loadBalancer.url, description: "URL of the site through the load balancer" });
+    new TerraformOutput(this, "alerts_topic_arn", { value: alerting.topic.arn, description: "SNS topic of the environment's alerts" });
+  }
+
+  /** Configured load balancer subnets must be in the tasks' VPC; Terraform checks it before any change. */
+  private requireOneVpc(config: EnvironmentConfig, loadBalancer: LoadBalancer, taskVpcId: string): void {
+    if (config.loadBalancer.subnetIds.length === 0) return;
+    const subnet = new DataAwsSubnet(this, "load-balancer-subnet", { id: config.loadBalancer.subnetIds[0] });
+    loadBalancer.loadBalancer.lifecycle = {
+      precondition: [
+        {
+          condition: Op.eq(subnet.vpcId, taskVpcId),
+          errorMessage: "INFRA_ALB_SUBNET_IDS must be subnets of the tasks' VPC (INFRA_SUBNET_IDS, or the default VPC when that is empty).",
+        },
+      ],
+    };
   }
 
   private containerSpec(container: ContainerName, config: EnvironmentConfig): ContainerSpec {
@@ -93,11 +163,15 @@ export class EnvironmentStack extends TerraformStack {
     };
   }
 
-  /** The configured subnets, or the default VPC's default subnets (what the running system uses). */
-  private network(config: EnvironmentConfig): { vpcId: string; subnetIds: string[] } {
+  /**
+   * The configured subnets, or the default VPC's default subnets (what the running system uses),
+   * for the tasks and for the load balancer (public subnets; the tasks may sit in private ones).
+   */
+  private network(config: EnvironmentConfig): { vpcId: string; subnetIds: string[]; loadBalancerSubnetIds: string[] } {
+    const loadBalancerSubnetIds = [...config.loadBalancer.subnetIds];
     if (config.subnetIds.length > 0) {
       const first = new DataAwsSubnet(this, "task-subnet", { id: config.subnetIds[0] });
-      return { vpcId: first.vpcId, subnetIds: [...config.subnetIds] };
+      return { vpcId: first.vpcId, subnetIds: [...config.subnetIds], loadBalancerSubnetIds };
     }
     const vpc = new DataAwsVpc(this, "default-vpc", { default: true });
     const subnets = new DataAwsSubnets(this, "default-subnets", {
@@ -106,6 +180,6 @@ export class EnvironmentStack extends TerraformStack {
         { name: "default-for-az", values: ["true"] },
       ],
     });
-    return { vpcId: vpc.id, subnetIds: subnets.ids };
+    return { vpcId: vpc.id, subnetIds: subnets.ids, loadBalancerSubnetIds: loadBalancerSubnetIds.length > 0 ? loadBalancerSubnetIds : subnets.ids };
   }
 }

@@ -1,0 +1,198 @@
+import { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
+import type { EcsServiceLoadBalancer } from "@cdktf/provider-aws/lib/ecs-service";
+import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { LbListener, type LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+
+/** TLS 1.3 and 1.2 only, forward-secret ciphers: AWS's recommended policy for new listeners. */
+export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** AWS caps load balancer and target group names at 32 characters. */
+const MAX_NAME_LENGTH = 32;
+
+export interface LoadBalancerTarget {
+  /** Port the container listens on (target type ip: the task's address and this port). */
+  readonly port: number;
+  /** Path the health check requests; 200-399 counts as healthy. */
+  readonly healthCheckPath: string;
+  /** Paths routed to this target, e.g. `/api/*`. @default none: the default target (exactly one) */
+  readonly pathPatterns?: readonly string[];
+}
+
+export interface LoadBalancerProps {
+  /** Load balancer name; each target group is `<name>-<target>`. At most 32 characters each. */
+  readonly name: string;
+  readonly vpcId: string;
+  /** Public subnets, in two Availability Zones at least. */
+  readonly subnetIds: string[];
+  /** Targets by container name. */
+  readonly targets: Readonly<Record<string, LoadBalancerTarget>>;
+  /** ACM certificate: HTTPS on 443, and 80 redirects there. @default none: HTTP on 80 only */
+  readonly certificateArn?: string;
+  /** TLS policy of the HTTPS listener. @default ELBSecurityPolicy-TLS13-1-2-2021-06 */
+  readonly sslPolicy?: string;
+  /** Refuse deletion (Terraform cannot destroy the stack until it is turned off). @default true */
+  readonly deletionProtection?: boolean;
+  /** Seconds a target drains before deregistration (deploys wait for it). @default 30 */
+  readonly deregistrationDelaySeconds?: number;
+}
+
+/**
+ * An internet-facing Application Load Balancer: path rules pick a target group per container,
+ * everything else goes to the default target. Its security group accepts 80 (and 443) from
+ * anywhere and reaches nothing until `admit` opens the targets' ports to it.
+ */
+export class LoadBalancer extends Construct {
+  public readonly loadBalancer: Lb;
+  public readonly securityGroup: SecurityGroup;
+  public readonly targetGroups: Readonly<Record<string, LbTargetGroup>>;
+  /** Listeners and rules: a service registering targets must be created after them. */
+  public readonly routing: ITerraformDependable[] = [];
+  /** `https://<dns name>` with a certificate, else `http://<dns name>`. */
+  public readonly url: string;
+  private readonly targets: Readonly<Record<string, LoadBalancerTarget>>;
+
+  constructor(scope: Construct, id: string, props: LoadBalancerProps) {
+    super(scope, id);
+    validate(props);
+    this.targets = props.targets;
+    const secure = props.certificateArn !== undefined;
+    this.securityGroup = new SecurityGroup(this, "security-group", {
+      name: `${props.name}-alb`,
+      description: `Load balancer of ${props.name}: HTTP(S) from the internet, to the tasks' ports only`,
+      vpcId: props.vpcId,
+    });
+    for (const port of secure ? [80, 443] : [80]) {
+      new VpcSecurityGroupIngressRule(this, `ingress-${port}`, {
+        securityGroupId: this.securityGroup.id,
+        description: port === 443 ? "HTTPS from the internet" : secure ? "HTTP from the internet (redirected to HTTPS)" : "HTTP from the internet",
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        cidrIpv4: "0.0.0.0/0",
+      });
+    }
+
+    this.loadBalancer = new Lb(this, "load-balancer", {
+      name: props.name,
+      internal: false,
+      loadBalancerType: "application",
+      securityGroups: [this.securityGroup.id],
+      subnets: props.subnetIds,
+      // Requests with malformed headers are dropped, not passed to the application (request smuggling).
+      dropInvalidHeaderFields: true,
+      enableDeletionProtection: props.deletionProtection ?? true,
+    });
+    this.url = `${secure ? "https" : "http"}://${this.loadBalancer.dnsName}`;
+
+    this.targetGroups = Object.fromEntries(
+      Object.entries(props.targets).map(([target, spec]) => [target, this.targetGroup(props, target, spec)]),
+    );
+    this.addListeners(props);
+  }
+
+  /** Opens each target's port from this load balancer to `securityGroupId`, and only from it. */
+  admit(securityGroupId: string): void {
+    for (const [target, spec] of Object.entries(this.targets)) {
+      new VpcSecurityGroupEgressRule(this, `egress-${target}`, {
+        securityGroupId: this.securityGroup.id,
+        description: `To the ${target} containers on their port`,
+        ipProtocol: "tcp",
+        fromPort: spec.port,
+        toPort: spec.port,
+        referencedSecurityGroupId: securityGroupId,
+      });
+      new VpcSecurityGroupIngressRule(this, `tasks-ingress-${target}`, {
+        securityGroupId,
+        description: `${target} container port, from the load balancer only`,
+        ipProtocol: "tcp",
+        fromPort: spec.port,
+        toPort: spec.port,
+        referencedSecurityGroupId: this.securityGroup.id,
+      });
+    }
+  }
+
+  /** What an ECS service passes as `load_balancer`: each container registered with its target group. */
+  serviceRegistrations(): EcsServiceLoadBalancer[] {
+    return Object.entries(this.targets).map(([target, spec]) => ({
+      targetGroupArn: this.targetGroups[target].arn,
+      containerName: target,
+      containerPort: spec.port,
+    }));
+  }
+
+  private targetGroup(props: LoadBalancerProps, target: string, spec: LoadBalancerTarget): LbTargetGroup {
+    return new LbTargetGroup(this, `${target}-target-group`, {
+      name: `${props.name}-${target}`,
+      targetType: "ip",
+      protocol: "HTTP",
+      port: spec.port,
+      vpcId: props.vpcId,
+      deregistrationDelay: String(props.deregistrationDelaySeconds ?? 30),
+      // A new task is healthy after 2 checks (~30 s); a broken one is out after 3 (~45 s).
+      healthCheck: {
+        enabled: true,
+        protocol: "HTTP",
+        port: "traffic-port",
+        path: spec.healthCheckPath,
+        matcher: "200-399",
+        interval: 15,
+        timeout: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+      },
+    });
+  }
+
+  private addListeners(props: LoadBalancerProps): void {
+    const [defaultTarget] = Object.keys(props.targets).filter((target) => !props.targets[target].pathPatterns?.length);
+    const forwardTo = (target: string): LbListenerDefaultAction => ({ type: "forward", targetGroupArn: this.targetGroups[target].arn });
+    const http = new LbListener(this, "http", {
+      loadBalancerArn: this.loadBalancer.arn,
+      port: 80,
+      protocol: "HTTP",
+      defaultAction: [
+        props.certificateArn === undefined
+          ? forwardTo(defaultTarget)
+          : { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+      ],
+    });
+    let serving = http;
+    if (props.certificateArn !== undefined) {
+      serving = new LbListener(this, "https", {
+        loadBalancerArn: this.loadBalancer.arn,
+        port: 443,
+        protocol: "HTTPS",
+        sslPolicy: props.sslPolicy ?? DEFAULT_SSL_POLICY,
+        certificateArn: props.certificateArn,
+        defaultAction: [forwardTo(defaultTarget)],
+      });
+    }
+    this.routing.push(...new Set([http, serving]));
+    const routed = Object.keys(props.targets).filter((target) => props.targets[target].pathPatterns?.length).sort();
+    routed.forEach((target, index) => {
+      const rule = new LbListenerRule(this, `${target}-rule`, {
+        listenerArn: serving.arn,
+        priority: (index + 1) * 10,
+        action: [forwardTo(target)],
+        condition: [{ pathPattern: { values: [...props.targets[target].pathPatterns!] } }],
+      });
+      this.routing.push(rule);
+    });
+  }
+}
+
+function validate(props: LoadBalancerProps): void {
+  const names = [props.name, ...Object.keys(props.targets).map((target) => `${props.name}-${target}`)];
+  const tooLong = names.find((name) => name.length > MAX_NAME_LENGTH);
+  if (tooLong) throw new Error(`Invalid load balancer name "${tooLong}": AWS allows at most ${MAX_NAME_LENGTH} characters`);
+  const defaults = Object.keys(props.targets).filter((target) => !props.targets[target].pathPatterns?.length);
+  if (defaults.length !== 1) {
+    throw new Error(`Invalid targets of ${props.name}: exactly one must have no path patterns (the default), found ${defaults.length}`);
+  }
+}

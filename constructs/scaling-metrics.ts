@@ -1,0 +1,56 @@
+import type { CloudwatchMetricAlarmMetricQuery } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+
+/** Every scaling alarm works on 1-minute data: the finest that ALB and ECS metrics offer. */
+export const SCALING_PERIOD_SECONDS = 60;
+
+/** Where an ECS service's metrics are published. */
+export interface ServiceMetricsSource {
+  readonly clusterName: string;
+  readonly serviceName: string;
+}
+
+/** A metric as one `metric_query` of a metric-math alarm (not returned: an expression uses it). */
+export function metricQuery(
+  id: string,
+  namespace: string,
+  metricName: string,
+  stat: string,
+  dimensions: Record<string, string>,
+): CloudwatchMetricAlarmMetricQuery {
+  return { id, returnData: false, metric: { namespace, metricName, stat, period: SCALING_PERIOD_SECONDS, dimensions } };
+}
+
+/** The expression the alarm watches. */
+export function expressionQuery(id: string, expression: string, label: string): CloudwatchMetricAlarmMetricQuery {
+  return { id, expression, label, returnData: true };
+}
+
+/** Requests the load balancer received: published even when no target is registered. */
+export function requestCount(id: string, loadBalancerArnSuffix: string): CloudwatchMetricAlarmMetricQuery {
+  return metricQuery(id, "AWS/ApplicationELB", "RequestCount", "Sum", { LoadBalancer: loadBalancerArnSuffix });
+}
+
+/**
+ * The service's running tasks, two independent ways: the basic ECS CPU metric exists only while
+ * a task is RUNNING (its SampleCount is > 0 then), and Container Insights counts them. Alarms
+ * that must be sure "no task runs" require both to say so.
+ */
+export function runningTaskQueries(
+  source: ServiceMetricsSource,
+  /** Maximum to know that none ran during the minute, Minimum to know that several ran all along. */
+  stat: "Maximum" | "Minimum",
+): {
+  cpuSamples: CloudwatchMetricAlarmMetricQuery;
+  runningTasks: CloudwatchMetricAlarmMetricQuery;
+} {
+  const dimensions = { ClusterName: source.clusterName, ServiceName: source.serviceName };
+  return {
+    cpuSamples: metricQuery("cpuSamples", "AWS/ECS", "CPUUtilization", "SampleCount", dimensions),
+    runningTasks: metricQuery("runningTasks", "ECS/ContainerInsights", "RunningTaskCount", stat, dimensions),
+  };
+}
+
+/** Average CPU utilisation (%) of the service's running tasks. */
+export function averageCpu(id: string, source: ServiceMetricsSource): CloudwatchMetricAlarmMetricQuery {
+  return metricQuery(id, "AWS/ECS", "CPUUtilization", "Average", { ClusterName: source.clusterName, ServiceName: source.serviceName });
+}
