@@ -7,6 +7,7 @@ import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
 import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets";
 import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
 import { CONTAINER_NAMES, PROJECT, REPOSITORY_NAMES, type ContainerName, type EnvironmentConfig } from "../config/model";
+import { workloadBoundaryArn } from "../constructs/deploy-role";
 import { FargateService, type ContainerSpec } from "../constructs/fargate-service";
 import { ServiceAutoscaling } from "../constructs/service-autoscaling";
 import { addStackFoundation } from "./common";
@@ -19,11 +20,19 @@ export const IMAGE_TAG_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$";
  * with logs, roles and autoscaling. The repositories are looked up by name (read-only), so
  * planning an environment never needs the registry stack's state.
  */
+export interface EnvironmentStackOptions {
+  /**
+   * Give the task and execution roles the workload boundary that the registry stack creates with
+   * the environment's deploy role (which may only create roles carrying it). @default false
+   */
+  readonly workloadBoundary?: boolean;
+}
+
 export class EnvironmentStack extends TerraformStack {
   public readonly service: FargateService;
   public readonly imageTag: TerraformVariable;
 
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  constructor(scope: Construct, config: EnvironmentConfig, options: EnvironmentStackOptions = {}) {
     super(scope, config.name);
     const name = `${PROJECT}-${config.name}`;
     addStackFoundation(this, { stackName: config.name, region: config.region, stateBucket: config.stateBucket });
@@ -62,6 +71,7 @@ export class EnvironmentStack extends TerraformStack {
       subnetIds: network.subnetIds,
       assignPublicIp: config.assignPublicIp,
       initialDesiredCount: config.minCapacity,
+      permissionsBoundaryArn: options.workloadBoundary ? workloadBoundaryArn(partition.partition, account.accountId, config.name) : undefined,
     });
     new ServiceAutoscaling(this, "autoscaling", {
       clusterName: this.service.cluster.name,
