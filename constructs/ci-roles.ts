@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { GitHubOidc } from "./github-oidc";
 import { policyDocument, type PolicyStatement } from "./task-roles";
 
@@ -19,8 +20,10 @@ export interface GitHubRoleProps {
   readonly description: string;
   /** Exact `sub` claims allowed to assume the role (see `githubSubject`). */
   readonly subjects: readonly string[];
-  /** The role's only permissions (one inline policy). */
+  /** Inline permissions (none: no inline policy). */
   readonly statements: readonly PolicyStatement[];
+  /** Managed policies attached to the role (for permissions beyond the inline size limit). @default none */
+  readonly attachedPolicyArns?: readonly string[];
   /** Managed policy capping the role. @default none */
   readonly permissionsBoundaryArn?: string;
   /** Session length in seconds; a deploy and its wait fit in one hour. @default 3600 */
@@ -56,7 +59,10 @@ export class GitHubRole extends Construct {
       maxSessionDuration: props.maxSessionDuration ?? 3600,
       permissionsBoundary: props.permissionsBoundaryArn,
     });
-    new IamRolePolicy(this, "policy", { name: "permissions", role: this.role.id, policy });
+    if (props.statements.length > 0) new IamRolePolicy(this, "policy", { name: "permissions", role: this.role.id, policy });
+    (props.attachedPolicyArns ?? []).forEach((policyArn, index) => {
+      new IamRolePolicyAttachment(this, `attachment-${index + 1}`, { role: this.role.name, policyArn });
+    });
     this.arn = this.role.arn;
   }
 }

@@ -58,12 +58,22 @@ export class EnvironmentDeployRole extends Construct {
       description: `Caps the GitHub Actions role that deploys ${environment}`,
       statements: boundaryStatements(statements),
     });
+    // Too large for one policy (inline: 10,240 characters; managed: 6,144): managed policies, attached.
+    const permissions = chunkStatements(statements, MANAGED_POLICY_LIMIT).map((chunk, index) =>
+      managedPolicy(this, `permissions-${index + 1}`, {
+        name: `${environmentPrefix(environment)}-deploy-${index + 1}`,
+        path: "/github-actions/",
+        description: `What the GitHub Actions role that deploys ${environment} may do (part ${index + 1})`,
+        statements: chunk,
+      }),
+    );
     const role = new GitHubRole(this, "role", {
       oidc: props.oidc,
       name: `${environmentPrefix(environment)}-deploy`,
       description: `GitHub Actions deploys ${environment} (jobs of ${props.repository} in the GitHub environment ${environment})`,
       subjects: [githubSubject.environment(props.repository, environment)],
-      statements,
+      statements: [],
+      attachedPolicyArns: permissions.map((policy) => policy.arn),
       permissionsBoundaryArn: this.deployBoundary.arn,
     });
     this.arn = role.arn;
@@ -72,7 +82,8 @@ export class EnvironmentDeployRole extends Construct {
 
 /**
  * The deploy role's ceiling, compact enough for a managed policy: its actions outside IAM on any
- * resource, its IAM statements exactly (IAM is where a role could raise its own power), its denies.
+ * resource, and its IAM statements and IAM denies exactly (IAM is where a role could raise its own
+ * power). The role's own policy keeps the finer resource scoping.
  */
 export function boundaryStatements(statements: readonly PolicyStatement[]): PolicyStatement[] {
   const isIam = (statement: PolicyStatement) => statement.Action.some((action) => action.startsWith("iam:"));
@@ -81,8 +92,26 @@ export function boundaryStatements(statements: readonly PolicyStatement[]): Poli
   return [
     { Sid: "Ceiling", Effect: "Allow", Action: ceiling, Resource: "*" },
     ...allows.filter(isIam),
-    ...statements.filter((statement) => statement.Effect === "Deny"),
+    ...statements
+      .filter((statement) => statement.Effect === "Deny")
+      .map((statement) => ({
+        ...statement,
+        Action: statement.Action.filter((action) => action.startsWith("iam:")),
+        Resource: [statement.Resource ?? []].flat().filter((resource) => resource.includes(":iam::")),
+      }))
+      .filter((statement) => statement.Action.length > 0),
   ];
+}
+
+/** Statements packed in order into documents that each fit the limit. */
+export function chunkStatements(statements: readonly PolicyStatement[], limit: number): PolicyStatement[][] {
+  const chunks: PolicyStatement[][] = [[]];
+  for (const statement of statements) {
+    const current = chunks[chunks.length - 1];
+    if (current.length > 0 && policyLength(policyDocument([...current, statement])) > limit) chunks.push([statement]);
+    else current.push(statement);
+  }
+  return chunks;
 }
 
 function managedPolicy(
