@@ -66,6 +66,10 @@ const ACM_CERTIFICATE_ARN = /^arn:aws(-[a-z]+)*:acm:[a-z]{2}(-gov|-iso[a-z]*)?-[
 /** What an ALB health check accepts: a path of URL characters, no query string or fragment. */
 const HEALTH_CHECK_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%\/-]{0,1023}$/;
 const EMAIL_ADDRESS = /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/;
+/** GitHub's own rules: owner 1-39 letters, digits and single inner hyphens; name 1-100 of letters, digits, . _ - (not . or ..). */
+const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
+const GITHUB_REPOSITORY_RULE = "owner/name of one GitHub repository (no wildcard: the OIDC trust names it exactly)";
+const GITHUB_OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
 
 /** Every `INFRA_*` key the project understands. An unknown `INFRA_*` key is an error. */
 export const INFRA_KEYS = {
@@ -263,6 +267,27 @@ export const INFRA_KEYS = {
     default: "20",
     allowed: "1-1000",
     schema: integer(1, 1000),
+  },
+  INFRA_GITHUB_APP_REPOSITORY: {
+    scope: "registry",
+    description: "GitHub repository (owner/name) whose main branch may push images (the push role); empty = no push role",
+    default: "",
+    allowed: `${GITHUB_REPOSITORY_RULE}, or empty`,
+    schema: optional(GITHUB_REPOSITORY),
+  },
+  INFRA_GITHUB_INFRA_REPOSITORY: {
+    scope: "registry",
+    description: "GitHub repository (owner/name) of this infrastructure: its pull requests plan, its environments deploy; empty = no plan or deploy roles",
+    default: "",
+    allowed: `${GITHUB_REPOSITORY_RULE}, or empty`,
+    schema: optional(GITHUB_REPOSITORY),
+  },
+  INFRA_GITHUB_OIDC_PROVIDER_ARN: {
+    scope: "registry",
+    description: "The account's existing GitHub OIDC provider (an account holds one); empty = the registry stack creates it",
+    default: "",
+    allowed: "arn:aws:iam::<12-digit account>:oidc-provider/token.actions.githubusercontent.com, or empty",
+    schema: optional(GITHUB_OIDC_PROVIDER_ARN),
   },
 } satisfies Record<string, KeyDefinition>;
 

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseEnvFile, type EnvEntry } from "./env-file";
 import { ConfigError, type ConfigProblem } from "./errors";
+import { GITHUB_KEYS, resolveGitHub } from "./github";
 import { describeFargateMemory, isValidFargateSize } from "./fargate";
 import { checkTrafficCombinations } from "./traffic-rules";
 import { INFRA_KEYS, type InfraKey, type InfraValues, type KeyDefinition } from "./keys";
@@ -89,8 +90,10 @@ type Entries = ReadonlyMap<string, EnvEntry>;
 
 function resolveRegistry(entries: Entries, file: string, problems: ConfigProblem[]): RegistryConfig | undefined {
   checkInfraKeys(entries, problems);
-  const values = resolveInfraValues(entries, file, problems, ["INFRA_AWS_REGION", "INFRA_STATE_BUCKET", "INFRA_ECR_IMPORT_EXISTING", "INFRA_ECR_KEEP_IMAGES", "INFRA_ECR_UNTAGGED_DAYS", "INFRA_ECR_RELEASE_TAG_PREFIX", "INFRA_ECR_KEEP_RELEASES"]);
+  const values = resolveInfraValues(entries, file, problems, ["INFRA_AWS_REGION", "INFRA_STATE_BUCKET", "INFRA_ECR_IMPORT_EXISTING", "INFRA_ECR_KEEP_IMAGES", "INFRA_ECR_UNTAGGED_DAYS", "INFRA_ECR_RELEASE_TAG_PREFIX", "INFRA_ECR_KEEP_RELEASES", ...GITHUB_KEYS]);
   if (!values) return undefined;
+  const github = resolveGitHub(values, entries, file);
+  problems.push(...github.problems);
   return {
     region: values.INFRA_AWS_REGION,
     stateBucket: values.INFRA_STATE_BUCKET,
@@ -99,6 +102,7 @@ function resolveRegistry(entries: Entries, file: string, problems: ConfigProblem
     untaggedDays: values.INFRA_ECR_UNTAGGED_DAYS,
     releaseTagPrefix: values.INFRA_ECR_RELEASE_TAG_PREFIX,
     keepReleases: values.INFRA_ECR_KEEP_RELEASES,
+    github: github.config,
   };
 }
 

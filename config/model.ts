@@ -40,6 +40,18 @@ export interface RegistryConfig {
   readonly untaggedDays: number;
   readonly releaseTagPrefix: string;
   readonly keepReleases: number;
+  /** Who may push images, plan and deploy through GitHub Actions (OIDC). */
+  readonly github: GitHubConfig;
+}
+
+/** The GitHub side of the delivery pipeline's trust; an absent repository means no roles for it. */
+export interface GitHubConfig {
+  /** `owner/name` whose main branch pushes images (the push role). */
+  readonly appRepository?: string;
+  /** `owner/name` of this repository: pull requests plan, environments deploy. */
+  readonly infraRepository?: string;
+  /** The account's existing GitHub OIDC provider; undefined = the registry stack creates one. */
+  readonly oidcProviderArn?: string;
 }
 
 /** One environment (`env/.env.<name>` over `env/.env`), validated and typed. */

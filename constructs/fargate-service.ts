@@ -44,6 +44,8 @@ export interface FargateServiceProps {
   readonly loadBalancers?: EcsServiceLoadBalancer[];
   /** Seconds ECS ignores failing load balancer health checks after a task starts. @default 60 with load balancers */
   readonly healthCheckGracePeriodSeconds?: number;
+  /** Managed policy capping the task and execution roles. @default none */
+  readonly permissionsBoundaryArn?: string;
 }
 
 /**
@@ -89,6 +91,7 @@ export class FargateService extends Construct {
       logGroupArns: Object.values(this.logGroups).map((group) => group.arn),
       ssmParameterArns: secretArns("ssm"),
       secretsManagerArns: secretArns("secretsmanager"),
+      permissionsBoundaryArn: props.permissionsBoundaryArn,
     });
 
     const volumes = props.writablePaths.map((path) => ({ name: volumeName(path), path }));

@@ -16,6 +16,8 @@ export interface TaskRolesProps {
   readonly ssmParameterArns: readonly string[];
   /** Secrets Manager ARNs (or `<arn>-??????` patterns) the execution role may read. */
   readonly secretsManagerArns: readonly string[];
+  /** Managed policy capping both roles (the deploy role may only create roles that carry it). @default none */
+  readonly permissionsBoundaryArn?: string;
 }
 
 export interface PolicyStatement {
@@ -60,6 +62,7 @@ export class TaskRoles extends Construct {
       name: `${props.namePrefix}-execution`,
       description: "ECS pulls the images, writes the logs and reads the secrets of the tasks",
       assumeRolePolicy: trust,
+      permissionsBoundary: props.permissionsBoundaryArn,
     });
     new IamRolePolicy(this, "execution-policy", {
       name: "pull-log-read-secrets",
@@ -70,6 +73,7 @@ export class TaskRoles extends Construct {
       name: `${props.namePrefix}-task`,
       description: "The application's own AWS identity (no permissions yet)",
       assumeRolePolicy: trust,
+      permissionsBoundary: props.permissionsBoundaryArn,
     });
   }
 }

@@ -5,7 +5,9 @@ import { RegistryStack } from "./registry-stack";
 
 /** The registry stack, then one stack per environment. */
 export function addStacks(app: App, config: ProjectConfig): { registry: RegistryStack; environments: EnvironmentStack[] } {
-  const registry = new RegistryStack(app, config.registry);
-  const environments = config.environments.map((environment) => new EnvironmentStack(app, environment));
+  const registry = new RegistryStack(app, config.registry, config.environments);
+  // The registry stack creates each environment's workload boundary along with its deploy role.
+  const workloadBoundary = config.registry.github.infraRepository !== undefined;
+  const environments = config.environments.map((environment) => new EnvironmentStack(app, environment, { workloadBoundary }));
   return { registry, environments };
 }

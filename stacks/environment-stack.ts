@@ -8,6 +8,7 @@ import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets";
 import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
 import { CONTAINER_NAMES, PROJECT, REPOSITORY_NAMES, type ContainerName, type EnvironmentConfig } from "../config/model";
 import { Alerting } from "../constructs/alerting";
+import { workloadBoundaryArn } from "../constructs/deploy-role";
 import { FargateService, type ContainerSpec } from "../constructs/fargate-service";
 import { LoadBalancer } from "../constructs/load-balancer";
 import { ServiceAutoscaling } from "../constructs/service-autoscaling";
@@ -25,12 +26,20 @@ export const API_PATH_PATTERNS = ["/api/*"];
  * and alerts. The repositories are looked up by name (read-only), so planning an environment
  * never needs the registry stack's state.
  */
+export interface EnvironmentStackOptions {
+  /**
+   * Give the task and execution roles the workload boundary that the registry stack creates with
+   * the environment's deploy role (which may only create roles carrying it). @default false
+   */
+  readonly workloadBoundary?: boolean;
+}
+
 export class EnvironmentStack extends TerraformStack {
   public readonly service: FargateService;
   public readonly loadBalancer: LoadBalancer;
   public readonly imageTag: TerraformVariable;
 
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  constructor(scope: Construct, config: EnvironmentConfig, options: EnvironmentStackOptions = {}) {
     super(scope, config.name);
     const name = `${PROJECT}-${config.name}`;
     addStackFoundation(this, { stackName: config.name, region: config.region, stateBucket: config.stateBucket });
@@ -72,6 +81,7 @@ export class EnvironmentStack extends TerraformStack {
       assignPublicIp: config.assignPublicIp,
       initialDesiredCount: config.minCapacity,
       loadBalancers: this.loadBalancer.serviceRegistrations(),
+      permissionsBoundaryArn: options.workloadBoundary ? workloadBoundaryArn(partition.partition, account.accountId, config.name) : undefined,
     });
     this.loadBalancer.admit(this.service.securityGroup.id);
     // ECS refuses a target group that no listener uses yet: create the routing first.

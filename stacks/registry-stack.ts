@@ -1,16 +1,22 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
-import { CONTAINER_NAMES, REPOSITORY_NAMES, type RegistryConfig } from "../config/model";
+import { CONTAINER_NAMES, REPOSITORY_NAMES, type EnvironmentConfig, type RegistryConfig } from "../config/model";
+import { DeliveryRoles } from "../constructs/delivery-roles";
 import { EcrRepository } from "../constructs/ecr-repository";
-import { addStackFoundation } from "./common";
+import { addStackFoundation, stateKey } from "./common";
 
 export const REGISTRY_STACK = "registry";
 
-/** The ECR repositories every environment pulls from. Applied once, never destroyed by a deploy. */
+/**
+ * The ECR repositories every environment pulls from, and the delivery pipeline's GitHub OIDC trust
+ * and roles. Applied by an administrator, never by CI (a role able to apply this stack could
+ * rewrite its own trust); never destroyed by a deploy.
+ */
 export class RegistryStack extends TerraformStack {
   public readonly repositories: Readonly<Record<(typeof CONTAINER_NAMES)[number], EcrRepository>>;
+  public readonly deliveryRoles: DeliveryRoles;
 
-  constructor(scope: Construct, config: RegistryConfig) {
+  constructor(scope: Construct, config: RegistryConfig, environments: readonly EnvironmentConfig[] = []) {
     super(scope, REGISTRY_STACK);
     addStackFoundation(this, { stackName: REGISTRY_STACK, region: config.region, stateBucket: config.stateBucket });
     const repository = (name: (typeof CONTAINER_NAMES)[number]) =>
@@ -29,5 +35,19 @@ export class RegistryStack extends TerraformStack {
         description: `URL of the ${REPOSITORY_NAMES[name]} repository (docker push target)`,
       });
     }
+
+    this.deliveryRoles = new DeliveryRoles(this, "delivery", {
+      repositoryArns: CONTAINER_NAMES.map((name) => this.repositories[name].arn),
+      registryState: { bucket: config.stateBucket, key: stateKey(REGISTRY_STACK) },
+      environments: environments.map((environment) => ({
+        name: environment.name,
+        region: environment.region,
+        state: { bucket: environment.stateBucket, key: stateKey(environment.name) },
+        secrets: CONTAINER_NAMES.flatMap((name) => environment.containers[name].secrets.map((secret) => secret.reference)),
+      })),
+      appRepository: config.github.appRepository,
+      infraRepository: config.github.infraRepository,
+      existingOidcProviderArn: config.github.oidcProviderArn,
+    });
   }
 }

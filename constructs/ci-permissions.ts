@@ -1,0 +1,157 @@
+import { PROJECT } from "../config/model";
+import type { PolicyStatement } from "./task-roles";
+
+/** Where a stack's Terraform state lives: `<key>` and its S3-native lock `<key>.tflock`. */
+export interface StateLocation {
+  readonly bucket: string;
+  readonly key: string;
+}
+
+/** Where the roles act. */
+export interface AccountLocation {
+  readonly partition: string;
+  readonly accountId: string;
+}
+
+/** `terraform plan` and `apply` with S3-native locking: read the state, take and release its lock. */
+export function stateStatements(states: readonly StateLocation[], partition: string, writeState: boolean): PolicyStatement[] {
+  const object = (state: StateLocation, suffix = "") => `arn:${partition}:s3:::${state.bucket}/${state.key}${suffix}`;
+  const statements: PolicyStatement[] = [
+    { Sid: "StateBucketList", Effect: "Allow", Action: ["s3:ListBucket"], Resource: unique(states.map((state) => `arn:${partition}:s3:::${state.bucket}`)) },
+    { Sid: "StateLocks", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: states.map((state) => object(state, ".tflock")) },
+  ];
+  statements.push(
+    writeState
+      ? { Sid: "StateObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: states.map((state) => object(state)) }
+      : { Sid: "StateObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: states.map((state) => object(state)) },
+  );
+  return statements;
+}
+
+/**
+ * What refreshing the stacks' resources reads. These Describe/List calls have no resource-level
+ * permissions in IAM (AWS requires "*"), and they read configuration, never data or secrets.
+ * Read-only prefixes (`Describe*`) keep the deploy policies under IAM's size limits.
+ */
+export const DESCRIBE_ACTIONS: readonly string[] = [
+  "application-autoscaling:Describe*",
+  "application-autoscaling:ListTagsForResource",
+  "cloudwatch:DescribeAlarms",
+  "cloudwatch:ListTagsForResource",
+  "ec2:Describe*",
+  "ecs:Describe*",
+  "ecs:ListTagsForResource",
+  "elasticloadbalancing:Describe*",
+  "events:DescribeRule",
+  "events:ListTagsForResource",
+  "events:ListTargetsByRule",
+  "logs:DescribeLogGroups",
+  "logs:ListTagsForResource",
+  "logs:ListTagsLogGroup",
+  "sns:GetSubscriptionAttributes",
+  "sns:GetTopicAttributes",
+  "sns:ListSubscriptionsByTopic",
+  "sns:ListTagsForResource",
+];
+
+/** Read the stacks' configuration: describe calls, the repositories, and the project's own IAM. */
+export function readOnlyStatements(repositoryArns: readonly string[], iamResources: readonly string[]): PolicyStatement[] {
+  return [
+    { Sid: "Describe", Effect: "Allow", Action: [...DESCRIBE_ACTIONS], Resource: "*" },
+    {
+      Sid: "ReadRepositories",
+      Effect: "Allow",
+      Action: ["ecr:DescribeImages", "ecr:DescribeRepositories", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListImages", "ecr:ListTagsForResource"],
+      Resource: [...repositoryArns],
+    },
+    {
+      Sid: "ReadProjectIam",
+      Effect: "Allow",
+      Action: [
+        "iam:GetOpenIDConnectProvider",
+        "iam:GetPolicy",
+        "iam:GetPolicyVersion",
+        "iam:GetRole",
+        "iam:GetRolePolicy",
+        "iam:ListAttachedRolePolicies",
+        "iam:ListPolicyVersions",
+        "iam:ListRolePolicies",
+      ],
+      Resource: [...iamResources],
+    },
+  ];
+}
+
+/** Push (and pull, for layer reuse) to exactly the given repositories. */
+export function pushStatements(repositoryArns: readonly string[]): PolicyStatement[] {
+  return [
+    // GetAuthorizationToken has no resource-level permissions: AWS requires "*" here.
+    { Sid: "EcrAuthorizationToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+    {
+      Sid: "PushImages",
+      Effect: "Allow",
+      Action: [
+        "ecr:BatchCheckLayerAvailability",
+        "ecr:BatchGetImage",
+        "ecr:CompleteLayerUpload",
+        "ecr:DescribeImages",
+        "ecr:GetDownloadUrlForLayer",
+        "ecr:InitiateLayerUpload",
+        "ecr:PutImage",
+        "ecr:UploadLayerPart",
+      ],
+      Resource: [...repositoryArns],
+    },
+  ];
+}
+
+export function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
+
+/** What the ECS task and execution roles of an environment may ever do: the cap of its workload boundary. */
+export interface WorkloadScope extends AccountLocation {
+  readonly region: string;
+  /** Environment (stack) name. */
+  readonly environment: string;
+  readonly repositoryArns: readonly string[];
+  /** SSM parameter ARNs the environment's config references (beyond `/city-guided/<env>/`). */
+  readonly ssmParameterArns: readonly string[];
+  /** Secrets Manager resources the config references (beyond `city-guided/<env>/`). */
+  readonly secretsManagerArns: readonly string[];
+}
+
+export function workloadStatements(scope: WorkloadScope): PolicyStatement[] {
+  const regional = (service: string, resource: string) => `arn:${scope.partition}:${service}:${scope.region}:${scope.accountId}:${resource}`;
+  const prefix = `${PROJECT}-${scope.environment}`;
+  // The naming convention the core documents for an environment's secrets: /city-guided/<env>/NAME.
+  const environmentPath = `${PROJECT}/${scope.environment}`;
+  return [
+    // GetAuthorizationToken has no resource-level permissions: AWS requires "*" here.
+    { Sid: "EcrAuthorizationToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+    {
+      Sid: "PullImages",
+      Effect: "Allow",
+      Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+      Resource: [...scope.repositoryArns],
+    },
+    {
+      Sid: "WriteLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: [regional("logs", `log-group:/ecs/${prefix}/*`)],
+    },
+    {
+      Sid: "ReadParameters",
+      Effect: "Allow",
+      Action: ["ssm:GetParameters"],
+      Resource: unique([regional("ssm", `parameter/${environmentPath}/*`), ...scope.ssmParameterArns]),
+    },
+    {
+      Sid: "ReadSecrets",
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue"],
+      Resource: unique([regional("secretsmanager", `secret:${environmentPath}/*`), ...scope.secretsManagerArns]),
+    },
+  ];
+}

@@ -1,0 +1,129 @@
+import { Construct } from "constructs";
+import { TerraformOutput } from "cdktf";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { secretsManagerResource, type SecretReference } from "../config/secrets";
+import { GitHubRole } from "./ci-roles";
+import { pushStatements, readOnlyStatements, stateStatements, workloadStatements, type StateLocation } from "./ci-permissions";
+import { EnvironmentDeployRole } from "./deploy-role";
+import { GitHubOidc, githubSubject } from "./github-oidc";
+
+/** One environment as the pipeline's roles see it. */
+export interface DeliveryEnvironment {
+  readonly name: string;
+  readonly region: string;
+  readonly state: StateLocation;
+  /** Secret references of its containers (the workload boundary allows reading exactly these). */
+  readonly secrets: readonly SecretReference[];
+}
+
+export interface DeliveryRolesProps {
+  /** The two ECR repositories. */
+  readonly repositoryArns: readonly string[];
+  /** The registry stack's own state. */
+  readonly registryState: StateLocation;
+  readonly environments: readonly DeliveryEnvironment[];
+  /** `owner/name` whose main branch pushes images. @default no push role */
+  readonly appRepository?: string;
+  /** `owner/name` of this repository: pull requests plan, environments deploy. @default no plan or deploy roles */
+  readonly infraRepository?: string;
+  /** The account's existing GitHub OIDC provider. @default one is created */
+  readonly existingOidcProviderArn?: string;
+}
+
+/**
+ * The AWS side of the delivery pipeline: the GitHub OIDC provider and the roles workflows assume —
+ * push (the app repository's main branch), plan (this repository's pull requests, and its main
+ * branch for drift detection; read-only) and one deploy role per environment. Their ARNs are
+ * outputs, to be set as repository variables.
+ */
+export class DeliveryRoles extends Construct {
+  public readonly oidc?: GitHubOidc;
+  public readonly pushRole?: GitHubRole;
+  public readonly planRole?: GitHubRole;
+  public readonly deployRoles: Readonly<Record<string, EnvironmentDeployRole>> = {};
+
+  constructor(scope: Construct, id: string, props: DeliveryRolesProps) {
+    super(scope, id);
+    if (!props.appRepository && !props.infraRepository) return;
+    const oidc = new GitHubOidc(this, "github-oidc", { existingProviderArn: props.existingOidcProviderArn });
+    this.oidc = oidc;
+    const location = {
+      partition: new DataAwsPartition(this, "partition").partition,
+      accountId: new DataAwsCallerIdentity(this, "account").accountId,
+    };
+    const iam = (resource: string) => `arn:${location.partition}:iam::${location.accountId}:${resource}`;
+
+    if (props.appRepository) {
+      this.pushRole = new GitHubRole(this, "push", {
+        oidc,
+        name: "city-guided-github-push",
+        description: `GitHub Actions pushes images (main branch of ${props.appRepository})`,
+        subjects: [githubSubject.branch(props.appRepository, "main")],
+        statements: pushStatements(props.repositoryArns),
+      });
+      output(this, "push_role_arn", this.pushRole.arn, "Role the image build assumes (repository variable AWS_PUSH_ROLE_ARN)");
+    }
+    if (!props.infraRepository) return;
+    const infra = props.infraRepository;
+    this.planRole = new GitHubRole(this, "plan", {
+      oidc,
+      name: "city-guided-github-plan",
+      description: `GitHub Actions plans every stack, read-only (pull requests and drift detection of ${infra})`,
+      subjects: [githubSubject.pullRequest(infra), githubSubject.branch(infra, "main")],
+      statements: [
+        ...stateStatements([props.registryState, ...props.environments.map((environment) => environment.state)], location.partition, false),
+        ...readOnlyStatements(props.repositoryArns, [
+          iam("role/city-guided-*"),
+          iam("policy/city-guided-*"),
+          iam("role/github-actions/city-guided-*"),
+          iam("policy/github-actions/city-guided-*"),
+          oidc.providerArn,
+        ]),
+      ],
+    });
+    output(this, "plan_role_arn", this.planRole.arn, "Role pull requests and drift detection assume (repository variable AWS_PLAN_ROLE_ARN)");
+
+    const deployRoles: Record<string, EnvironmentDeployRole> = {};
+    for (const environment of props.environments) {
+      deployRoles[environment.name] = this.deployRole(oidc, infra, environment, { ...props, ...location });
+      output(this, `deploy_role_arn_${environment.name}`, deployRoles[environment.name].arn, `Role that deploys ${environment.name}`);
+    }
+    this.deployRoles = deployRoles;
+  }
+
+  private deployRole(
+    oidc: GitHubOidc,
+    repository: string,
+    environment: DeliveryEnvironment,
+    props: DeliveryRolesProps & { partition: string; accountId: string },
+  ): EnvironmentDeployRole {
+    const location = { partition: props.partition, accountId: props.accountId, region: environment.region };
+    const ssm = environment.secrets.filter((secret) => secret.service === "ssm");
+    return new EnvironmentDeployRole(this, `deploy-${environment.name}`, {
+      oidc,
+      repository,
+      scope: {
+        ...location,
+        environment: environment.name,
+        state: environment.state,
+        repositoryArns: props.repositoryArns,
+        nestedEnvironments: props.environments.map((other) => other.name).filter((other) => other !== environment.name && other.startsWith(environment.name)),
+      },
+      workloadStatements: workloadStatements({
+        ...location,
+        environment: environment.name,
+        repositoryArns: props.repositoryArns,
+        ssmParameterArns: ssm.map((secret) =>
+          secret.arn ?? `arn:${props.partition}:ssm:${environment.region}:${props.accountId}:parameter${secret.parameterName}`,
+        ),
+        secretsManagerArns: environment.secrets.flatMap((secret) => (secret.service === "secretsmanager" ? [secretsManagerResource(secret.secretArn)] : [])),
+      }),
+    });
+  }
+}
+
+function output(scope: Construct, id: string, value: string, description: string): void {
+  // A stable name (`push_role_arn`), not one derived from the construct path: workflows and docs cite it.
+  new TerraformOutput(scope, id, { value, description }).overrideLogicalId(id);
+}

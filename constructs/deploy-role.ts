@@ -1,0 +1,127 @@
+import { Construct } from "constructs";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { GitHubRole, policyLength } from "./ci-roles";
+import { deployStatements, environmentPrefix, type DeployScope } from "./deploy-permissions";
+import { githubSubject, type GitHubOidc } from "./github-oidc";
+import { policyDocument, type PolicyStatement } from "./task-roles";
+
+/** IAM's limit on a managed policy (characters, whitespace excluded). */
+export const MANAGED_POLICY_LIMIT = 6144;
+
+/** Name of the boundary that the task and execution roles of an environment carry. */
+export function workloadBoundaryName(environment: string): string {
+  return `${environmentPrefix(environment)}-workload-boundary`;
+}
+
+/** ARN of that boundary, computed from names (the environment stack holds no reference to the registry stack). */
+export function workloadBoundaryArn(partition: string, accountId: string, environment: string): string {
+  return `arn:${partition}:iam::${accountId}:policy/${workloadBoundaryName(environment)}`;
+}
+
+export interface EnvironmentDeployRoleProps {
+  readonly oidc: GitHubOidc;
+  /** `owner/name` of the infrastructure repository, whose `environment:<env>` jobs deploy. */
+  readonly repository: string;
+  /** Resources the role may touch (the environment, its state, the repositories). */
+  readonly scope: Omit<DeployScope, "workloadBoundaryArn">;
+  /** The most the environment's task and execution roles may ever do (images, logs, secrets). */
+  readonly workloadStatements: readonly PolicyStatement[];
+}
+
+/**
+ * The role that applies one environment's stack from GitHub Actions. It is capped twice: its own
+ * permissions boundary (a copy of its policy, so a policy attached later by mistake adds nothing),
+ * and every IAM role it creates or changes must carry the workload boundary, so it cannot mint a
+ * role more powerful than a task needs.
+ */
+export class EnvironmentDeployRole extends Construct {
+  public readonly arn: string;
+  public readonly workloadBoundary: IamPolicy;
+  public readonly deployBoundary: IamPolicy;
+
+  constructor(scope: Construct, id: string, props: EnvironmentDeployRoleProps) {
+    super(scope, id);
+    const environment = props.scope.environment;
+    this.workloadBoundary = managedPolicy(this, "workload-boundary", {
+      name: workloadBoundaryName(environment),
+      path: "/",
+      description: `The most that the ECS task and execution roles of ${environment} may do`,
+      statements: props.workloadStatements,
+    });
+    const statements = deployStatements({
+      ...props.scope,
+      workloadBoundaryArn: workloadBoundaryArn(props.scope.partition, props.scope.accountId, environment),
+    });
+    this.deployBoundary = managedPolicy(this, "deploy-boundary", {
+      name: `${environmentPrefix(environment)}-deploy-boundary`,
+      path: "/github-actions/",
+      description: `Caps the GitHub Actions role that deploys ${environment}`,
+      statements: boundaryStatements(statements),
+    });
+    // Too large for one policy (inline: 10,240 characters; managed: 6,144): managed policies, attached.
+    const permissions = chunkStatements(statements, MANAGED_POLICY_LIMIT).map((chunk, index) =>
+      managedPolicy(this, `permissions-${index + 1}`, {
+        name: `${environmentPrefix(environment)}-deploy-${index + 1}`,
+        path: "/github-actions/",
+        description: `What the GitHub Actions role that deploys ${environment} may do (part ${index + 1})`,
+        statements: chunk,
+      }),
+    );
+    const role = new GitHubRole(this, "role", {
+      oidc: props.oidc,
+      name: `${environmentPrefix(environment)}-deploy`,
+      description: `GitHub Actions deploys ${environment} (jobs of ${props.repository} in the GitHub environment ${environment})`,
+      subjects: [githubSubject.environment(props.repository, environment)],
+      statements: [],
+      attachedPolicyArns: permissions.map((policy) => policy.arn),
+      permissionsBoundaryArn: this.deployBoundary.arn,
+    });
+    this.arn = role.arn;
+  }
+}
+
+/**
+ * The deploy role's ceiling, compact enough for a managed policy: its actions outside IAM on any
+ * resource, and its IAM statements and IAM denies exactly (IAM is where a role could raise its own
+ * power). The role's own policy keeps the finer resource scoping.
+ */
+export function boundaryStatements(statements: readonly PolicyStatement[]): PolicyStatement[] {
+  const isIam = (statement: PolicyStatement) => statement.Action.some((action) => action.startsWith("iam:"));
+  const allows = statements.filter((statement) => statement.Effect === "Allow");
+  const ceiling = [...new Set(allows.filter((statement) => !isIam(statement)).flatMap((statement) => statement.Action))].sort();
+  return [
+    { Sid: "Ceiling", Effect: "Allow", Action: ceiling, Resource: "*" },
+    ...allows.filter(isIam),
+    ...statements
+      .filter((statement) => statement.Effect === "Deny")
+      .map((statement) => ({
+        ...statement,
+        Action: statement.Action.filter((action) => action.startsWith("iam:")),
+        Resource: [statement.Resource ?? []].flat().filter((resource) => resource.includes(":iam::")),
+      }))
+      .filter((statement) => statement.Action.length > 0),
+  ];
+}
+
+/** Statements packed in order into documents that each fit the limit. */
+export function chunkStatements(statements: readonly PolicyStatement[], limit: number): PolicyStatement[][] {
+  const chunks: PolicyStatement[][] = [[]];
+  for (const statement of statements) {
+    const current = chunks[chunks.length - 1];
+    if (current.length > 0 && policyLength(policyDocument([...current, statement])) > limit) chunks.push([statement]);
+    else current.push(statement);
+  }
+  return chunks;
+}
+
+function managedPolicy(
+  scope: Construct,
+  id: string,
+  props: { name: string; path: string; description: string; statements: readonly PolicyStatement[] },
+): IamPolicy {
+  const document = policyDocument(props.statements);
+  if (policyLength(document) > MANAGED_POLICY_LIMIT) {
+    throw new Error(`Invalid policy ${props.name}: ${policyLength(document)} characters, IAM allows ${MANAGED_POLICY_LIMIT} in a managed policy`);
+  }
+  return new IamPolicy(scope, id, { name: props.name, path: props.path, description: props.description, policy: document });
+}
