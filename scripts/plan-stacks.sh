@@ -19,7 +19,7 @@ out=$1
 mkdir -p "$out"
 export CHECKPOINT_DISABLE=1 DISABLE_VERSION_CHECK=true
 
-info() { node -r esbuild-register scripts/pipeline-info.ts "$@"; }
+info() { node scripts/run-ts.js scripts/pipeline-info.ts "$@"; }
 
 running_tag_of() {
   local key value region="" cluster="" service=""

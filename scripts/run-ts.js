@@ -13,7 +13,8 @@ if (!entry) {
   process.stderr.write("usage: node scripts/run-ts.js <entry.ts> [args...]\n");
   process.exit(2);
 }
-const outfile = path.join(__dirname, "..", "dist", `${path.basename(entry, ".ts")}.js`);
+const root = path.join(__dirname, "..");
+const outfile = path.join(root, "dist", path.relative(root, path.resolve(entry)).replace(/\.ts$/, ".js"));
 const [bundle] = buildSync({
   entryPoints: [path.resolve(entry)],
   outfile,
@@ -32,5 +33,6 @@ const temporary = `${outfile}.${process.pid}.tmp`;
 writeFileSync(temporary, bundle.contents);
 renameSync(temporary, outfile);
 process.setSourceMapsEnabled(true);
+// Run the bundle as the main module, as `node <file>` would (so `require.main === module` holds).
 process.argv = [process.argv[0], outfile, ...args];
-require(outfile);
+require("node:module").runMain();
