@@ -35,19 +35,37 @@ export class ConfigError extends Error {
   }
 }
 
+// cdktf ends a validation failure with a hint to switch validation off: the policy must not be skipped.
+const SKIP_VALIDATION_HINT = /\s*If you wish to ignore these validations, pass 'skipValidation: true' to your App configuration\.\s*$/;
+
+/** True for errors whose message is the whole story: configuration and validation errors. */
+function isUserError(error: unknown): error is Error {
+  return error instanceof ConfigError || (error instanceof Error && /^(Validation failed|Invalid )/.test(error.message));
+}
+
+function exitWithMessage(error: Error): never {
+  process.stderr.write(`${error.message.replace(SKIP_VALIDATION_HINT, "")}\n`);
+  process.exit(1);
+}
+
 /**
  * Runs a command's body: a configuration or validation error is printed as its message alone and
  * exits 1 (no stack trace: the message names the file, key and rule); anything else is a bug and
- * keeps its stack.
+ * keeps its stack. An async body is awaited the same way.
  */
-export function runCommand(body: () => void): void {
+export function runCommand(body: () => void | Promise<void>): void {
+  let result: void | Promise<void>;
   try {
-    body();
+    result = body();
   } catch (error) {
-    if (error instanceof ConfigError || (error instanceof Error && /^(Validation failed|Invalid )/.test(error.message))) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
+    if (isUserError(error)) exitWithMessage(error);
     throw error;
+  }
+  if (result instanceof Promise) {
+    result.catch((error: unknown) => {
+      if (isUserError(error)) exitWithMessage(error);
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(70);
+    });
   }
 }

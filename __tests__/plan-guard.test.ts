@@ -1,0 +1,177 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { analyzePlan, formatPath, guard, PROTECTED_RESOURCES } from "../policy/plan-guard";
+import { runPlanGuard, stackNameOf } from "../policy/plan-guard-cli";
+import { parsePlan, PlanInputError } from "../policy/plan-read";
+
+// Fixtures follow Terraform's JSON output format (`terraform show -json <planfile>`, format_version 1.2).
+const PLANS = join(__dirname, "fixtures", "plans");
+const fixture = (name: string) => join(PLANS, name);
+const analysisOf = (name: string, stack = "staging") => analyzePlan(stack, parsePlan(readFileSync(fixture(name), "utf8"), name));
+const changeOf = (name: string, address: string) => {
+  const found = analysisOf(name).changes.find((change) => change.address === address);
+  if (!found) throw new Error(`no change ${address} in ${name}`);
+  return found;
+};
+
+describe("plan analysis", () => {
+  test("each kind of change is recognised and counted; no-ops are left out; data reads are listed, not counted", () => {
+    const analysis = analysisOf("infrastructure-change.json");
+    expect(analysis.counts).toEqual({ create: 1, update: 1, replace: 2, delete: 1, import: 2 });
+    expect(analysis.changes.map((change) => change.kind)).toEqual(["create", "update", "delete", "replace", "replace", "import", "import", "read"]);
+    expect(analysis.changes.some((change) => change.address === "aws_ecr_lifecycle_policy.lifecycle")).toBe(false);
+  });
+
+  test("both replacement orders are replacements, with the attributes that force them", () => {
+    const deleteFirst = changeOf("infrastructure-change.json", "aws_cloudwatch_log_group.service_api-logs_9A6D20CB");
+    expect(deleteFirst).toMatchObject({ kind: "replace", actions: ["delete", "create"], forcedBy: ["name"] });
+    const createFirst = changeOf("infrastructure-change.json", "aws_security_group.service_tasks-security-group_EBB5B81D");
+    expect(createFirst).toMatchObject({ kind: "replace", actions: ["create", "delete"], forcedBy: ["description"] });
+    expect(formatPath(["ingress", 0, "cidr_blocks"])).toBe("ingress[0].cidr_blocks");
+  });
+
+  test("imports are safe: not protected even for a protected type, with their id", () => {
+    const repository = changeOf("infrastructure-change.json", "aws_ecr_repository.api-repository_50B8A359");
+    expect(repository).toMatchObject({ kind: "import", importId: "city-guided-api", protectedReason: undefined });
+  });
+
+  test("an image rollout (only container images change) is told apart, with the images", () => {
+    const analysis = analysisOf("image-rollout.json");
+    expect(analysis.imageRolloutOnly).toBe(true);
+    expect(analysis.changes.filter((change) => change.kind !== "read").every((change) => change.imageRollout)).toBe(true);
+    expect(analysis.changes[0].imageChanges).toEqual([
+      { container: "api", before: expect.stringMatching(/city-guided-api:sha-aaa111$/), after: expect.stringMatching(/city-guided-api:sha-bbb222$/) },
+      { container: "web", before: expect.stringMatching(/city-guided-web:sha-aaa111$/), after: expect.stringMatching(/city-guided-web:sha-bbb222$/) },
+    ]);
+  });
+
+  test("a task definition change beyond the image is an infrastructure change", () => {
+    const plan = JSON.parse(readFileSync(fixture("image-rollout.json"), "utf8"));
+    const after = plan.resource_changes[0].change.after;
+    after.container_definitions = after.container_definitions.replace(/"readonlyRootFilesystem": ?true/, '"readonlyRootFilesystem": false');
+    const analysis = analyzePlan("staging", parsePlan(JSON.stringify(plan), "plan.json"));
+    expect(analysis.imageRolloutOnly).toBe(false);
+    expect(analysis.changes[0].imageRollout).toBe(false);
+  });
+
+  test("a service update beyond its task definition is not part of a rollout", () => {
+    expect(changeOf("infrastructure-change.json", "aws_ecs_service.service_E7C408F2").imageRollout).toBe(false);
+    expect(analysisOf("infrastructure-change.json").imageRolloutOnly).toBe(false);
+  });
+});
+
+describe("protected resources", () => {
+  test("the list names the types the issue protects, each with a reason", () => {
+    expect(Object.keys(PROTECTED_RESOURCES).sort()).toEqual(
+      ["aws_alb", "aws_cloudwatch_log_group", "aws_ecr_repository", "aws_iam_openid_connect_provider", "aws_lb", "aws_s3_bucket"].sort(),
+    );
+    for (const reason of Object.values(PROTECTED_RESOURCES)) expect(reason.length).toBeGreaterThan(30);
+  });
+
+  test("deleting or replacing (either order) a protected resource is blocked", () => {
+    const result = guard([analysisOf("protected-deletes.json")], []);
+    expect(result.blocked.map((change) => `${change.kind} ${change.type}`)).toEqual([
+      "delete aws_ecr_repository",
+      "delete aws_s3_bucket",
+      "replace aws_iam_openid_connect_provider",
+      "replace aws_alb",
+    ]);
+  });
+
+  test("--allow-destroy lets one named change through; stack-scoped overrides apply to their stack only", () => {
+    const staging = analysisOf("protected-deletes.json", "staging");
+    const production = analysisOf("protected-deletes.json", "production");
+    const address = "aws_s3_bucket.assets_1234ABCD";
+    const scoped = guard([staging, production], [`staging:${address}`]);
+    expect(scoped.allowed.map((change) => `${change.stack}:${change.address}`)).toEqual([`staging:${address}`]);
+    expect(scoped.blocked.map((change) => `${change.stack}:${change.address}`)).toContain(`production:${address}`);
+    expect(guard([staging, production], [address]).allowed).toHaveLength(2);
+    expect(guard([staging], ["aws_s3_bucket.other"]).unusedOverrides).toEqual(["aws_s3_bucket.other"]);
+  });
+});
+
+describe("npm run plan-guard", () => {
+  test("exit 0 and a Markdown summary for an image rollout", () => {
+    const output = runPlanGuard([fixture("image-rollout.json"), "--stack", "staging"]);
+    expect(output.exitCode).toBe(0);
+    expect(output.stdout).toContain("| staging | 0 | 1 | 1 | 0 | 0 | image rollout only |");
+    expect(output.stdout).toMatch(/- api: `[^`]+:sha-aaa111` → `[^`]+:sha-bbb222`/);
+    expect(output.stdout).toContain("forced by `container_definitions`");
+  });
+
+  test("exit 1 when a protected resource would be deleted or replaced, saying which and why", () => {
+    const output = runPlanGuard([fixture("infrastructure-change.json"), "--stack", "production"]);
+    expect(output.exitCode).toBe(1);
+    expect(output.stdout).toContain("> ⛔ **Blocked**: 1 protected resource would be deleted or replaced:");
+    expect(output.stdout).toContain("`production:aws_cloudwatch_log_group.service_api-logs_9A6D20CB`: a log group: the log history in it is lost for good");
+    expect(output.stdout).toContain("--allow-destroy production:aws_cloudwatch_log_group.service_api-logs_9A6D20CB");
+    expect(output.stdout).toContain("**import** `aws_ecr_repository.api-repository_50B8A359`: safe, adopts the existing object `city-guided-api`");
+    expect(output.stderr).toBe("plan-guard: 1 protected resource would be deleted or replaced (see the summary)\n");
+  });
+
+  test("exit 0 once --allow-destroy names the change, which the summary still flags", () => {
+    const output = runPlanGuard([
+      fixture("infrastructure-change.json"),
+      "--stack",
+      "production",
+      "--allow-destroy",
+      "production:aws_cloudwatch_log_group.service_api-logs_9A6D20CB",
+    ]);
+    expect(output.exitCode).toBe(0);
+    expect(output.stdout).toContain("⚠️ **Protected, let through by `--allow-destroy`**");
+  });
+
+  test("the stack name comes from cdktf.out/stacks/<stack>/plan.json, else --stack", () => {
+    expect(stackNameOf("cdktf.out/stacks/production/plan.json", undefined)).toBe("production");
+    expect(stackNameOf("plan.json", "qa")).toBe("qa");
+    const output = runPlanGuard(["cdktf.out/stacks/staging/plan.json", "cdktf.out/stacks/production/plan.json"], () => readFileSync(fixture("no-changes.json"), "utf8"));
+    expect(output.exitCode).toBe(0);
+    expect(output.stdout).toContain("| staging | 0 | 0 | 0 | 0 | 0 | no changes |");
+    expect(output.stdout).toContain("| production | 0 | 0 | 0 | 0 | 0 | no changes |");
+  });
+
+  test.each([
+    ["not-a-plan-empty.json", "is empty: expected a Terraform JSON plan (terraform show -json <planfile>)"],
+    ["not-a-plan-text.json", "is not JSON: expected a Terraform JSON plan"],
+    ["not-a-plan-format-2.json", 'has format_version "2.0": expected a Terraform JSON plan (terraform show -json <planfile>) with format_version 1.x'],
+    ["not-a-plan-state-show.json", "is the JSON of a Terraform state (terraform show -json without a plan file)"],
+    ["not-a-plan-tfstate.json", "is a Terraform state file (terraform.tfstate), not a plan"],
+  ])("%s: exit 2 with one line saying what was expected", (name, message) => {
+    const output = runPlanGuard([fixture(name)]);
+    expect(output.exitCode).toBe(2);
+    expect(output.stdout).toBe("");
+    expect(output.stderr).toContain(message);
+    expect(output.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  test.each([
+    [[], "no plan given"],
+    [["--stack"], "--stack needs a value"],
+    [["--bogus", "plan.json"], "unknown option --bogus"],
+    [["a.json", "b.json", "--stack", "qa"], "--stack names the stack of a single plan"],
+    [["missing.json"], "cannot read missing.json: ENOENT"],
+  ])("bad arguments %j: exit 2", (argv, message) => {
+    const output = runPlanGuard(argv);
+    expect(output).toMatchObject({ exitCode: 2, stdout: "" });
+    expect(output.stderr).toContain(message);
+  });
+
+  test("a resource change without actions is refused as input", () => {
+    const text = JSON.stringify({ format_version: "1.2", planned_values: {}, resource_changes: [{ address: "a.b", type: "a" }] });
+    expect(() => parsePlan(text, "plan.json")).toThrow(PlanInputError);
+    expect(() => parsePlan(text, "plan.json")).toThrow("resource_changes[0] lacks address, type or change.actions");
+  });
+
+  test("the real process: exit codes 1 and 2, no stack trace", () => {
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [join(__dirname, "..", "scripts", "run-ts.js"), join(__dirname, "..", "policy", "plan-guard-cli.ts"), ...args], { encoding: "utf8" });
+    const blocked = run(fixture("protected-deletes.json"));
+    expect(blocked.status).toBe(1);
+    expect(blocked.stdout).toContain("## Plan guard");
+    const notAPlan = run(fixture("not-a-plan-tfstate.json"));
+    expect(notAPlan.status).toBe(2);
+    expect(notAPlan.stderr.trim().split("\n")).toHaveLength(1);
+    expect(notAPlan.stderr).not.toMatch(/^\s+at /m);
+  });
+});

@@ -1,0 +1,47 @@
+import { nameLooksSecret, valueLooksSecret } from "../config/secrets";
+
+/**
+ * Rules on ECS container definitions. In cdk.tf.json they are one JSON string, so checkov's
+ * container checks pass without looking (FACTS.md): these read the string itself.
+ * Every message names the container and the variable, never a variable's value.
+ */
+export function containerDefinitionProblems(definitions: unknown): string[] {
+  if (typeof definitions !== "string") return ["container_definitions is not a JSON string, so the policy cannot read it: build it with JSON.stringify"];
+  let containers: unknown;
+  try {
+    containers = JSON.parse(definitions);
+  } catch {
+    return ["container_definitions is not valid JSON (a Terraform expression?), so the policy cannot read it: build it with JSON.stringify"];
+  }
+  if (!Array.isArray(containers)) return ["container_definitions must be a JSON array of containers"];
+  return containers.flatMap((container, index) => containerProblems(container, index));
+}
+
+function containerProblems(container: Record<string, unknown>, index: number): string[] {
+  const label = typeof container?.name === "string" ? `container "${container.name}"` : `container #${index + 1}`;
+  const problems: string[] = [];
+  if (container.privileged === true) {
+    problems.push(`${label} runs privileged: it would have root on the host; remove "privileged: true"`);
+  }
+  if (container.readonlyRootFilesystem !== true) {
+    problems.push(`${label} lacks readonlyRootFilesystem: true: mount the paths it writes to as volumes (INFRA_WRITABLE_PATHS)`);
+  }
+  const logConfiguration = container.logConfiguration as { logDriver?: unknown } | undefined;
+  if (!logConfiguration || typeof logConfiguration.logDriver !== "string") {
+    problems.push(`${label} has no logConfiguration: its output would be lost; send it to CloudWatch Logs (awslogs)`);
+  }
+  const environment = Array.isArray(container.environment) ? (container.environment as { name?: unknown; value?: unknown }[]) : [];
+  for (const variable of environment) {
+    const name = String(variable?.name);
+    const byName = nameLooksSecret(name);
+    const byValue = typeof variable?.value === "string" && valueLooksSecret(variable.value);
+    if (byName || byValue) {
+      const why = byName ? "its name says it holds a secret" : "its value looks like a credential (value not shown)";
+      problems.push(
+        `${label} has environment variable ${name} that looks like a secret (${why}): ` +
+          "store it in SSM Parameter Store or Secrets Manager and reference it with a SECRET_* key",
+      );
+    }
+  }
+  return problems;
+}

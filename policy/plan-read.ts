@@ -1,0 +1,67 @@
+/**
+ * Reading `terraform show -json <planfile>` output (Terraform's documented "JSON Output Format",
+ * format_version 1.x), refusing anything else with a one-line reason.
+ */
+
+export type PlanAction = "no-op" | "create" | "read" | "update" | "delete" | "forget";
+
+/** One entry of `resource_changes`, the fields the guard reads. */
+export interface ResourceChange {
+  readonly address: string;
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  readonly change: {
+    readonly actions: readonly PlanAction[];
+    readonly before?: unknown;
+    readonly after?: unknown;
+    readonly after_unknown?: unknown;
+    /** Attribute paths that force the replacement, e.g. [["name"], ["ingress", 0, "cidr_blocks"]]. */
+    readonly replace_paths?: readonly (readonly (string | number)[])[];
+    /** Present when the plan imports the object (Terraform >= 1.5 `import` blocks). */
+    readonly importing?: { readonly id?: string };
+  };
+  readonly action_reason?: string;
+  /** Set on a deposed object (a leftover of an interrupted create-before-destroy). */
+  readonly deposed?: string;
+}
+
+export interface Plan {
+  readonly formatVersion: string;
+  readonly resourceChanges: readonly ResourceChange[];
+}
+
+/** Bad input: the CLI prints the message alone and exits 2. */
+export class PlanInputError extends Error {}
+
+const EXPECTED = "expected a Terraform JSON plan (terraform show -json <planfile>)";
+
+export function parsePlan(text: string, file: string): Plan {
+  if (text.trim() === "") throw new PlanInputError(`${file} is empty: ${EXPECTED}`);
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new PlanInputError(`${file} is not JSON: ${EXPECTED}`);
+  }
+  if (json === null || typeof json !== "object" || Array.isArray(json)) throw new PlanInputError(`${file} is not a JSON object: ${EXPECTED}`);
+  if ("lineage" in json && "serial" in json) {
+    throw new PlanInputError(`${file} is a Terraform state file (terraform.tfstate), not a plan: ${EXPECTED}`);
+  }
+  if (typeof json.format_version !== "string") throw new PlanInputError(`${file} has no format_version: ${EXPECTED}`);
+  if (!/^1\.\d+$/.test(json.format_version)) {
+    throw new PlanInputError(`${file} has format_version "${json.format_version}": ${EXPECTED} with format_version 1.x`);
+  }
+  // `terraform show -json` of a state has `values`; a plan has `planned_values` (and `resource_changes` when anything changes).
+  if (!("planned_values" in json) && !("resource_changes" in json)) {
+    const what = "values" in json ? "is the JSON of a Terraform state (terraform show -json without a plan file)" : "has no planned_values or resource_changes";
+    throw new PlanInputError(`${file} ${what}: ${EXPECTED}`);
+  }
+  const changes: unknown = json.resource_changes ?? [];
+  if (!Array.isArray(changes)) throw new PlanInputError(`${file}: resource_changes is not a list: ${EXPECTED}`);
+  changes.forEach((change: any, index) => {
+    if (typeof change?.address !== "string" || typeof change?.type !== "string" || !Array.isArray(change?.change?.actions)) {
+      throw new PlanInputError(`${file}: resource_changes[${index}] lacks address, type or change.actions: ${EXPECTED}`);
+    }
+  });
+  return { formatVersion: json.format_version, resourceChanges: changes as ResourceChange[] };
+}
