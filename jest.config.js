@@ -6,4 +6,6 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "/__tests__/integration/"],
   transform: { "^.+\\.ts$": ["@swc/jest"] },
   moduleFileExtensions: ["ts", "js", "json"],
+  // Both cores (jest's default leaves one idle on a 2-core machine).
+  maxWorkers: "100%",
 };

@@ -14,10 +14,14 @@ export function configFrom(environments: Record<string, string>, shared = MINIMA
 
 /** The synthesized Terraform JSON of one stack, with lookups by resource type. */
 export class SynthesizedStack {
-  readonly json: Record<string, any>;
+  private synthesized?: Record<string, any>;
 
-  constructor(stack: TerraformStack) {
-    this.json = JSON.parse(Testing.synth(stack, true));
+  constructor(private readonly stack: TerraformStack) {}
+
+  /** The stack's Terraform JSON, synthesized (with validations) on first use: tests pay only for the stacks they read. */
+  get json(): Record<string, any> {
+    this.synthesized ??= JSON.parse(Testing.synth(this.stack, true));
+    return this.synthesized!;
   }
 
   /** Every resource of a type, keyed by its logical ID. */

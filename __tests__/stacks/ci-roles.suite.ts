@@ -1,4 +1,4 @@
-import { actionsOf, managedPolicy, pipelineStacks, resources, role, statement, type Statement } from "./pipeline-helpers";
+import { actionsOf, managedPolicy, pipelineStacks, resources, role, statement, type Statement } from "../pipeline-helpers";
 
 const WHOLE_SERVICE = /^(\*|[a-z0-9-]+:\*)$/;
 const STATE = "arn:${data.aws_partition.delivery_partition";

@@ -1,5 +1,5 @@
-import { loadConfig } from "../config/load";
-import { synthProject } from "./helpers";
+import { loadConfig } from "../../config/load";
+import { synthProject } from "../helpers";
 
 // Snapshots of the committed environments catch unintended drift; the properties that matter have
 // assertions of their own in the other test files. Update with `npx jest -u` only after reading the diff.

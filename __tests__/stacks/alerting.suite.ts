@@ -1,4 +1,4 @@
-import { configErrorOf, synthEnvironment } from "./helpers";
+import { configErrorOf, synthEnvironment } from "../helpers";
 
 describe("alerting", () => {
   const stack = synthEnvironment("INFRA_ALERT_EMAIL=ops@example.com\n");

@@ -1,4 +1,4 @@
-import { configFrom, synthProject } from "./helpers";
+import { configFrom, synthProject } from "../helpers";
 
 describe("stacks", () => {
   test("every environment file becomes a stack of its name, beside the registry", () => {

@@ -1,5 +1,5 @@
-import { IMAGE_TAG_PATTERN } from "../stacks/environment-stack";
-import { configFrom, MINIMAL_SHARED, synthEnvironment, synthProject } from "./helpers";
+import { IMAGE_TAG_PATTERN } from "../../stacks/environment-stack";
+import { configFrom, MINIMAL_SHARED, synthEnvironment, synthProject } from "../helpers";
 
 const STAGING = [
   "INFRA_ECS_CPU=512",

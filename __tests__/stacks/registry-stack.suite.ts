@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
-import { EcrRepository, lifecycleRules, validateLifecycleRules, type LifecycleRule } from "../constructs/ecr-repository";
-import { configFrom, MINIMAL_SHARED, synthProject } from "./helpers";
+import { EcrRepository, lifecycleRules, validateLifecycleRules, type LifecycleRule } from "../../constructs/ecr-repository";
+import { configFrom, MINIMAL_SHARED, synthProject } from "../helpers";
 
 const registry = () =>
   synthProject(configFrom({ staging: "" }, `${MINIMAL_SHARED}INFRA_ECR_KEEP_IMAGES=7\nINFRA_ECR_UNTAGGED_DAYS=3\nINFRA_ECR_KEEP_RELEASES=15\n`)).registry;

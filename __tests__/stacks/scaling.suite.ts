@@ -1,5 +1,5 @@
-import { IDLE_EXPRESSION, WAKE_EXPRESSION } from "../constructs/scale-from-zero";
-import { synthEnvironment, type SynthesizedStack } from "./helpers";
+import { IDLE_EXPRESSION, WAKE_EXPRESSION } from "../../constructs/scale-from-zero";
+import { synthEnvironment, type SynthesizedStack } from "../helpers";
 
 function alarmNamed(stack: SynthesizedStack, suffix: string): any | undefined {
   return Object.values(stack.resources("aws_cloudwatch_metric_alarm")).find((alarm: any) => alarm.alarm_name.endsWith(`}-${suffix}`));

@@ -9,9 +9,9 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { loadConfig } from "../config/load";
-import { applyPolicy } from "../policy/aspects";
-import { configFrom, synthProject } from "./helpers";
+import { loadConfig } from "../../config/load";
+import { applyPolicy } from "../../policy/aspects";
+import { configFrom, synthProject } from "../helpers";
 
 const GOOD_CONTAINER = {
   name: "api",
@@ -170,8 +170,8 @@ describe("the real stacks pass the policy", () => {
 
 describe("a policy failure from the command line", () => {
   test("exits 1 with the message, no stack trace, no secret value", () => {
-    const app = join(__dirname, "fixtures", "privileged-app.ts");
-    const result = spawnSync(process.execPath, [join(__dirname, "..", "scripts", "run-ts.js"), app, mkdtempSync(join(tmpdir(), "policy-"))], { encoding: "utf8" });
+    const app = join(__dirname, "..", "fixtures", "privileged-app.ts");
+    const result = spawnSync(process.execPath, [join(__dirname, "..", "..", "scripts", "run-ts.js"), app, mkdtempSync(join(tmpdir(), "policy-"))], { encoding: "utf8" });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^Validation failed with the following errors:/);
     expect(result.stderr).toContain('container "api" runs privileged');

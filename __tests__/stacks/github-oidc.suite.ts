@@ -1,7 +1,7 @@
 import { Testing, TerraformStack } from "cdktf";
-import { GitHubOidc, githubSubject } from "../constructs/github-oidc";
-import { configErrorOf, configFrom, MINIMAL_SHARED } from "./helpers";
-import { APP_REPOSITORY, INFRA_REPOSITORY, PIPELINE_SHARED, pipelineStacks, role } from "./pipeline-helpers";
+import { GitHubOidc, githubSubject } from "../../constructs/github-oidc";
+import { configErrorOf, configFrom, MINIMAL_SHARED } from "../helpers";
+import { APP_REPOSITORY, INFRA_REPOSITORY, PIPELINE_SHARED, pipelineStacks, role } from "../pipeline-helpers";
 
 const HOST = "token.actions.githubusercontent.com";
 
