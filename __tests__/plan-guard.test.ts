@@ -61,6 +61,53 @@ describe("plan analysis", () => {
   });
 });
 
+describe("migration: the first registry plan imports the existing repositories", () => {
+  // registry-import.json: what `terraform show -json` writes for import blocks (Terraform >= 1.5):
+  // `change.importing.id` on the repositories, actions no-op (identical) or update (our tags).
+  const api = "aws_ecr_repository.api-repository_50B8A359";
+  const web = "aws_ecr_repository.web-repository_034C9A3D";
+
+  test("both repositories are imports, with their ids, and not protected changes", () => {
+    const analysis = analysisOf("registry-import.json", "registry");
+    expect(analysis.counts).toEqual({ create: 3, update: 0, replace: 0, delete: 0, import: 2 });
+    expect(changeOf("registry-import.json", api)).toMatchObject({ kind: "import", actions: ["update"], importId: "city-guided-api", protectedReason: undefined });
+    expect(changeOf("registry-import.json", web)).toMatchObject({ kind: "import", actions: ["no-op"], importId: "city-guided-web", protectedReason: undefined });
+    expect(guard([analysis], []).blocked).toEqual([]);
+  });
+
+  test("the guard exits 0 and its summary says the imports are safe, in words", () => {
+    const output = runPlanGuard(["cdktf.out/stacks/registry/plan.json"], () => readFileSync(fixture("registry-import.json"), "utf8"));
+    expect(output).toMatchObject({ exitCode: 0, stderr: "" });
+    expect(output.stdout).toContain("| registry | 3 | 0 | 0 | 0 | 2 | infrastructure change |");
+    expect(output.stdout).toContain("✅ 2 imports: safe. Terraform adopts objects that already exist (import blocks); it does not create, replace or delete them");
+    expect(output.stdout).toContain(
+      `- **import** \`${api}\`: safe, adopts the existing object \`city-guided-api\` into the state, nothing is created or deleted; then updates it in place`,
+    );
+    expect(output.stdout).toContain(`- **import** \`${web}\`: safe, adopts the existing object \`city-guided-web\` into the state, nothing is created or deleted`);
+    expect(output.stdout).not.toContain("Blocked");
+  });
+
+  test("a plan of imports alone has the verdict 'import only (safe)'", () => {
+    const plan = JSON.parse(readFileSync(fixture("registry-import.json"), "utf8"));
+    plan.resource_changes = plan.resource_changes.filter((change: any) => change.change.importing);
+    const output = runPlanGuard(["plan.json", "--stack", "registry"], () => JSON.stringify(plan));
+    expect(output.exitCode).toBe(0);
+    expect(output.stdout).toContain("| registry | 0 | 0 | 0 | 0 | 2 | import only (safe) |");
+  });
+
+  test("an import that Terraform would then replace is blocked, and says the existing repository is destroyed", () => {
+    const plan = JSON.parse(readFileSync(fixture("registry-import.json"), "utf8"));
+    const repository = plan.resource_changes.find((change: any) => change.address === api);
+    repository.change.actions = ["delete", "create"];
+    repository.change.replace_paths = [["encryption_configuration"]];
+    repository.action_reason = "replace_because_cannot_update";
+    const output = runPlanGuard(["plan.json", "--stack", "registry"], () => JSON.stringify(plan));
+    expect(output.exitCode).toBe(1);
+    expect(output.stdout).toContain(`\`registry:${api}\`: an ECR repository: deleting it deletes every image in it`);
+    expect(output.stdout).toContain("imports `city-guided-api`, then replaces it: the existing object is destroyed");
+  });
+});
+
 describe("protected resources", () => {
   test("the list names the types the issue protects, each with a reason", () => {
     expect(Object.keys(PROTECTED_RESOURCES).sort()).toEqual(

@@ -29,7 +29,17 @@ export interface DeliveryRolesProps {
   readonly infraRepository?: string;
   /** The account's existing GitHub OIDC provider. @default one is created */
   readonly existingOidcProviderArn?: string;
+  /**
+   * GitHub environment of this repository whose jobs may also push images (the migration's copy
+   * from GHCR). Trust it only while the migration lasts: GitHub creates an environment that a
+   * workflow names, so deleting it does not close the door; removing it from the trust does.
+   * @default none: only the app repository's main branch pushes
+   */
+  readonly migrationEnvironment?: string;
 }
+
+/** GitHub environment of the workflow that copies images from GHCR (copy-images-from-ghcr.yml). */
+export const MIGRATION_ENVIRONMENT = "ecr-migration";
 
 /**
  * The AWS side of the delivery pipeline: the GitHub OIDC provider and the roles workflows assume —
@@ -55,11 +65,17 @@ export class DeliveryRoles extends Construct {
     const iam = (resource: string) => `arn:${location.partition}:iam::${location.accountId}:${resource}`;
 
     if (props.appRepository) {
+      const migration = props.migrationEnvironment && props.infraRepository ? { repository: props.infraRepository, environment: props.migrationEnvironment } : undefined;
       this.pushRole = new GitHubRole(this, "push", {
         oidc,
         name: "city-guided-github-push",
-        description: `GitHub Actions pushes images (main branch of ${props.appRepository})`,
-        subjects: [githubSubject.branch(props.appRepository, "main")],
+        description:
+          `GitHub Actions pushes images (main branch of ${props.appRepository}` +
+          (migration ? `; environment ${migration.environment} of ${migration.repository} during the migration)` : ")"),
+        subjects: [
+          githubSubject.branch(props.appRepository, "main"),
+          ...(migration ? [githubSubject.environment(migration.repository, migration.environment)] : []),
+        ],
         statements: pushStatements(props.repositoryArns),
       });
       output(this, "push_role_arn", this.pushRole.arn, "Role the image build assumes (repository variable AWS_PUSH_ROLE_ARN)");

@@ -19,6 +19,7 @@ function verdict(analysis: StackAnalysis, result: GuardResult): string {
   if (result.blocked.some((change) => change.stack === analysis.stack)) return "⛔ blocked: protected resource";
   if (analysis.changes.every((change) => change.kind === "read")) return "no changes";
   if (analysis.imageRolloutOnly) return "image rollout only";
+  if (analysis.changes.every((change) => change.kind === "import" || change.kind === "read")) return "import only (safe)";
   return "infrastructure change";
 }
 
@@ -29,9 +30,10 @@ function describe(change: AnalyzedChange, result: GuardResult): string {
   const reason = change.actionReason ? ACTION_REASONS[change.actionReason] : undefined;
   if (reason) line += ` (${reason})`;
   if (change.kind === "import") {
-    line += `: safe, adopts the existing object${change.importId ? ` \`${change.importId}\`` : ""}`;
-    if (change.actions.includes("update")) line += " and updates it in place";
+    line += `: safe, adopts the existing object${change.importId ? ` \`${change.importId}\`` : ""} into the state, nothing is created or deleted`;
+    if (change.actions.includes("update")) line += "; then updates it in place";
   }
+  if (change.importId && change.kind === "replace") line += `: imports \`${change.importId}\`, then replaces it: the existing object is destroyed`;
   if (change.kind === "forget") line += ": removed from the state, the object itself is kept";
   if (change.imageRollout) line += " (image rollout)";
   if (change.protectedReason) {
@@ -48,6 +50,13 @@ function stackSection(analysis: StackAnalysis, result: GuardResult): string[] {
   const images = analysis.changes.flatMap((change) => change.imageChanges);
   if (images.length > 0) {
     lines.push("Images:", ...images.map((image) => `- ${image.container}: \`${image.before}\` → \`${image.after}\``), "");
+  }
+  const imports = analysis.counts.import;
+  if (imports > 0) {
+    lines.push(
+      `✅ ${imports} import${imports === 1 ? "" : "s"}: safe. Terraform adopts objects that already exist (import blocks); it does not create, replace or delete them, and their contents (images, data) are untouched.`,
+      "",
+    );
   }
   const listed = analysis.changes.filter((change) => change.kind !== "read");
   lines.push(...listed.map((change) => describe(change, result)));

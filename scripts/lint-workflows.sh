@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lints every GitHub Actions workflow with actionlint (which runs shellcheck on `run:` scripts)
-# and every shell script under scripts/ with shellcheck. Any finding fails.
+# and every shell script under scripts/ and __tests__/shell/ with shellcheck. Any finding fails.
 # actionlint: .tools/bin/actionlint (GOBIN=$PWD/.tools/bin go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12)
 # or on PATH; shellcheck: Debian's package.
 set -euo pipefail
@@ -21,7 +21,7 @@ fi
 
 shopt -s nullglob
 workflows=(.github/workflows/*.yml .github/workflows/*.yaml)
-scripts=(scripts/*.sh)
+scripts=(scripts/*.sh __tests__/shell/*.sh)
 status=0
 echo "actionlint on ${#workflows[@]} workflow(s)"
 "$actionlint" -shellcheck "$(command -v shellcheck)" "${workflows[@]}" || status=1

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { CONTAINER_NAMES, REPOSITORY_NAMES, type EnvironmentConfig, type RegistryConfig } from "../config/model";
-import { DeliveryRoles } from "../constructs/delivery-roles";
+import { DeliveryRoles, MIGRATION_ENVIRONMENT } from "../constructs/delivery-roles";
 import { EcrRepository } from "../constructs/ecr-repository";
 import { addStackFoundation, stateKey } from "./common";
 
@@ -48,6 +48,8 @@ export class RegistryStack extends TerraformStack {
       appRepository: config.github.appRepository,
       infraRepository: config.github.infraRepository,
       existingOidcProviderArn: config.github.oidcProviderArn,
+      // Migration mode (adopting the old repositories) is also when images are copied from GHCR.
+      migrationEnvironment: config.importExisting ? MIGRATION_ENVIRONMENT : undefined,
     });
   }
 }

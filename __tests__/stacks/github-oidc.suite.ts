@@ -51,6 +51,23 @@ describe("trust policies", () => {
     expect(role(registry, name).resource.assume_role_policy).not.toMatch(/[*?]/);
   });
 
+  test("during the migration (INFRA_ECR_IMPORT_EXISTING=true) the push role also trusts exactly this repository's ecr-migration environment", () => {
+    const { registry: migrating } = pipelineStacks({ staging: "" }, `${PIPELINE_SHARED}INFRA_ECR_IMPORT_EXISTING=true\n`);
+    const [trust, ...others] = role(migrating, "city-guided-github-push").trust;
+    expect(others).toEqual([]);
+    expect(Object.keys(trust.Condition!)).toEqual(["StringEquals"]);
+    expect(trust.Condition!.StringEquals[`${HOST}:sub`]).toEqual([`repo:${APP_REPOSITORY}:ref:refs/heads/main`, `repo:${INFRA_REPOSITORY}:environment:ecr-migration`]);
+    expect(role(migrating, "city-guided-github-push").resource.description).toContain("environment ecr-migration");
+    // The other roles are unchanged by the migration.
+    expect(role(migrating, "city-guided-github-plan").trust[0].Condition!.StringEquals[`${HOST}:sub`]).toEqual(trusts[1][1]);
+  });
+
+  test("the migration trust needs the infrastructure repository; without it the push role trusts the app's main only", () => {
+    const shared = `${MINIMAL_SHARED}INFRA_GITHUB_APP_REPOSITORY=${APP_REPOSITORY}\nINFRA_ECR_IMPORT_EXISTING=true\n`;
+    const { registry: appOnly } = pipelineStacks({ staging: "" }, shared);
+    expect(role(appOnly, "city-guided-github-push").trust[0].Condition!.StringEquals[`${HOST}:sub`]).toEqual([`repo:${APP_REPOSITORY}:ref:refs/heads/main`]);
+  });
+
   test("the federated principal is the provider the stack creates", () => {
     expect(role(registry, "city-guided-github-push").trust[0].Principal!.Federated).toMatch(/^\$\{aws_iam_openid_connect_provider\./);
   });
