@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { evaluate, formatSummary, globMatches, parseJustifications, type StackScan } from "../policy/checkov";
 import { indexResources, parseCheckovOutput, stableAddress, stackOfFile, stackReport, type RawReport } from "../policy/checkov-report";
 
-// Recorded with checkov 3.3.30 on this repository's synth (`-d cdktf.out/stacks`), trimmed to the
+// Recorded with checkov 3.3.30 on this repository's synth by `bash scripts/record-checkov-fixture.sh`, trimmed to the
 // fields the runner reads, and the construct paths of the stacks' resources.
 const FIXTURES = join(__dirname, "fixtures", "checkov");
 const RECORDED = readFileSync(join(FIXTURES, "registry-staging.json"), "utf8");
@@ -38,8 +38,11 @@ describe("checkov report", () => {
       "CKV_AWS_136 aws_ecr_repository.api-repository/repository",
       "CKV_AWS_136 aws_ecr_repository.web-repository/repository",
     ]);
-    expect(staging.report.failed.map((finding) => finding.checkId).sort()).toEqual(["CKV_AWS_158", "CKV_AWS_158", "CKV_AWS_333", "CKV_AWS_338", "CKV_AWS_338"]);
-    expect(staging.report.passed.length).toBe(29);
+    expect(staging.report.failed.map((finding) => finding.checkId).sort()).toEqual([
+      "CKV2_AWS_20", "CKV2_AWS_28", "CKV_AWS_103", "CKV_AWS_150", "CKV_AWS_158", "CKV_AWS_158", "CKV_AWS_2", "CKV_AWS_260",
+      "CKV_AWS_260", "CKV_AWS_333", "CKV_AWS_338", "CKV_AWS_338", "CKV_AWS_378", "CKV_AWS_378", "CKV_AWS_91",
+    ]);
+    expect(staging.report.passed.length).toBe(70);
     expect(staging.report.version).toBe("3.3.30");
   });
 
@@ -57,7 +60,7 @@ describe("justifications", () => {
     expect(evaluation.problems).toEqual([]);
     expect(evaluation.stacks.map((result) => [result.stack, result.justified.length, result.unjustified.length])).toEqual([
       ["registry", 2, 0],
-      ["staging", 5, 0],
+      ["staging", 15, 0],
     ]);
   });
 
@@ -111,8 +114,8 @@ describe("justifications", () => {
 
   test("the summary has one row per stack: resources, passed, failed, justified", () => {
     const summary = formatSummary(evaluate(scans(), COMMITTED), "3.3.30");
-    expect(summary).toMatch(/^registry +2 +5 +0 +2$/m);
-    expect(summary).toMatch(/^staging +9 +29 +0 +5$/m);
+    expect(summary).toMatch(/^registry +20 +59 +0 +2$/m);
+    expect(summary).toMatch(/^staging +27 +70 +0 +15$/m);
     expect(summary).toContain("Policy passed");
   });
 

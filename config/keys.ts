@@ -235,7 +235,7 @@ export const INFRA_KEYS = {
   },
   INFRA_ECR_IMPORT_EXISTING: {
     scope: "registry",
-    description: "Adopt repositories that already exist (Terraform import blocks) instead of creating them; turn off after the first apply",
+    description: "Migration mode: adopt the existing repositories (Terraform import blocks) instead of creating them, and let the `ecr-migration` GitHub environment push images; turn off after the first apply",
     default: "false",
     allowed: "true or false",
     schema: boolean,
