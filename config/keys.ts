@@ -82,7 +82,7 @@ export const INFRA_KEYS = {
   },
   INFRA_STATE_BUCKET: {
     scope: "environment",
-    description: "S3 bucket holding the Terraform state (one key per stack); create it with `npm run bootstrap`",
+    description: "S3 bucket holding the Terraform state (one key per stack), in the region of the file that names it; create it with `npm run bootstrap`",
     allowed: "an S3 bucket name: 3-63 lowercase letters, digits, . and -",
     schema: matching(S3_BUCKET),
   },

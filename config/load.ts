@@ -139,6 +139,7 @@ function resolveEnvironment(
     name: source.name,
     region: values.INFRA_AWS_REGION,
     stateBucket: values.INFRA_STATE_BUCKET,
+    stateRegion: merged.get("INFRA_STATE_BUCKET")?.file === source.file ? values.INFRA_AWS_REGION : registryRegion,
     registryRegion,
     cpu: values.INFRA_ECS_CPU,
     memory: values.INFRA_ECS_MEMORY,

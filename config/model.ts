@@ -59,6 +59,11 @@ export interface EnvironmentConfig {
   readonly name: string;
   readonly region: string;
   readonly stateBucket: string;
+  /**
+   * Region of the state bucket: the bucket lives in the region of the file that names it (an
+   * environment that names its own bucket: its region; otherwise the shared file's region).
+   */
+  readonly stateRegion: string;
   /** Where the ECR repositories live (the registry stack's region). */
   readonly registryRegion: string;
   readonly cpu: number;

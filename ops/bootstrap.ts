@@ -51,7 +51,7 @@ function resolveTarget(options: BootstrapOptions): Omit<BucketTarget, "account">
   const shared = join(options.configDir, SHARED_FILE);
   if (!options.environment) return { bucket: config.registry.stateBucket, region: config.registry.region, configFiles: shared };
   const environment = findEnvironment(config, options.environment, options.configDir);
-  return { bucket: environment.stateBucket, region: environment.region, configFiles: `${shared} or ${join(options.configDir, `${SHARED_FILE}.${environment.name}`)}` };
+  return { bucket: environment.stateBucket, region: environment.stateRegion, configFiles: `${shared} or ${join(options.configDir, `${SHARED_FILE}.${environment.name}`)}` };
 }
 
 /** Creates or verifies the state bucket; returns the exit code. */

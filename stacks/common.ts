@@ -7,6 +7,8 @@ export interface StackFoundationProps {
   readonly stackName: string;
   readonly region: string;
   readonly stateBucket: string;
+  /** Region of the state bucket. @default region */
+  readonly stateRegion?: string;
 }
 
 /** Terraform state key of a stack: one object per stack in the shared bucket. */
@@ -26,7 +28,7 @@ export function addStackFoundation(stack: TerraformStack, props: StackFoundation
   const backend = new S3Backend(stack, {
     bucket: props.stateBucket,
     key: stateKey(props.stackName),
-    region: props.region,
+    region: props.stateRegion ?? props.region,
     encrypt: true,
   });
   // cdktf 0.21's S3Backend has no `useLockfile` yet; Terraform >= 1.10 reads it from the backend block.

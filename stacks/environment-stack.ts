@@ -42,7 +42,7 @@ export class EnvironmentStack extends TerraformStack {
   constructor(scope: Construct, config: EnvironmentConfig, options: EnvironmentStackOptions = {}) {
     super(scope, config.name);
     const name = `${PROJECT}-${config.name}`;
-    addStackFoundation(this, { stackName: config.name, region: config.region, stateBucket: config.stateBucket });
+    addStackFoundation(this, { stackName: config.name, region: config.region, stateBucket: config.stateBucket, stateRegion: config.stateRegion });
 
     this.imageTag = new TerraformVariable(this, "image_tag", {
       type: "string",

@@ -39,6 +39,13 @@ describe("environment stack", () => {
     expect(Object.values(production.dataSources("aws_ecr_repository")).map((data: any) => data.region)).toEqual(["eu-west-3", "eu-west-3"]);
   });
 
+  test("an environment in another region keeps its state in the shared bucket's region unless it names its own bucket", () => {
+    const moved = synthProject(configFrom({ qa: "INFRA_AWS_REGION=eu-central-1" })).qa;
+    expect(moved.json.provider.aws[0].region).toBe("eu-central-1");
+    expect(moved.json.terraform.backend.s3).toMatchObject({ bucket: "test-state-bucket", region: "eu-west-3" });
+    expect(configFrom({ qa: "INFRA_AWS_REGION=eu-central-1\nINFRA_STATE_BUCKET=qa-state" }).environments[0].stateRegion).toBe("eu-central-1");
+  });
+
   test("every resource is tagged with project, environment and manager", () => {
     expect(stack.json.provider.aws[0].default_tags).toEqual([{ tags: { Project: "city-guided", Environment: "staging", ManagedBy: "cdktf" } }]);
   });
