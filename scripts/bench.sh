@@ -61,6 +61,7 @@ mkdir -p "$scratch/more/env"
 cp env/.env env/.env.* "$scratch/more/env/"
 measure "app, $(find env -name '.env.*' | wc -l) environments" "$scratch/more" node "$PWD/scripts/run-ts.js" "$PWD/main.ts"
 base_wall="$last_wall"
-for index in $(seq "$extra_environments"); do cp env/.env.staging "$scratch/more/env/.env.bench$index"; done
+# Same-length names: no environment name is a prefix of another (deploy roles deny such pairs).
+for index in $(seq -w "$extra_environments"); do cp env/.env.staging "$scratch/more/env/.env.bench$index"; done
 measure "app, $extra_environments more environments" "$scratch/more" node "$PWD/scripts/run-ts.js" "$PWD/main.ts"
 echo "  -> $(awk -v a="$last_wall" -v b="$base_wall" -v n="$extra_environments" 'BEGIN { printf "%.1f", (a - b) * 1000 / n }') ms per extra environment"
