@@ -5,3 +5,4 @@ import "./stacks/traffic.suite";
 import "./stacks/scaling.suite";
 import "./stacks/alerting.suite";
 import "./stacks/synth.suite";
+import "./stacks/construct-errors.suite";

@@ -35,12 +35,34 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * A value a user (or a construct's caller) chose breaks a rule: the message names the value and the
+ * rule, and is printed alone, without a stack trace.
+ */
+export class InvalidInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidInputError";
+  }
+}
+
 // cdktf ends a validation failure with a hint to switch validation off: the policy must not be skipped.
 const SKIP_VALIDATION_HINT = /\s*If you wish to ignore these validations, pass 'skipValidation: true' to your App configuration\.\s*$/;
 
-/** True for errors whose message is the whole story: configuration and validation errors. */
+/** True for errors whose message is the whole story: configuration, input and cdktf validation errors. */
 function isUserError(error: unknown): error is Error {
-  return error instanceof ConfigError || (error instanceof Error && /^(Validation failed|Invalid )/.test(error.message));
+  return (
+    error instanceof ConfigError ||
+    error instanceof InvalidInputError ||
+    // cdktf's own class for a failed validation (our policy aspects) is not exported.
+    (error instanceof Error && error.message.startsWith("Validation failed with the following errors"))
+  );
+}
+
+/** A bug: its stack is what a maintainer needs; 70 is EX_SOFTWARE (and what ops/ uses). */
+function exitWithBug(error: unknown): never {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(70);
 }
 
 function exitWithMessage(error: Error): never {
@@ -50,8 +72,8 @@ function exitWithMessage(error: Error): never {
 
 /**
  * Runs a command's body: a configuration or validation error is printed as its message alone and
- * exits 1 (no stack trace: the message names the file, key and rule); anything else is a bug and
- * keeps its stack. An async body is awaited the same way.
+ * exits 1 (no stack trace: the message names the file, key and rule); anything else is a bug,
+ * printed with its stack, exit 70. An async body is awaited the same way.
  */
 export function runCommand(body: () => void | Promise<void>): void {
   let result: void | Promise<void>;
@@ -59,13 +81,9 @@ export function runCommand(body: () => void | Promise<void>): void {
     result = body();
   } catch (error) {
     if (isUserError(error)) exitWithMessage(error);
-    throw error;
+    exitWithBug(error);
   }
   if (result instanceof Promise) {
-    result.catch((error: unknown) => {
-      if (isUserError(error)) exitWithMessage(error);
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exit(70);
-    });
+    result.catch((error: unknown) => (isUserError(error) ? exitWithMessage(error) : exitWithBug(error)));
   }
 }

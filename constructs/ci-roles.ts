@@ -4,6 +4,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { GitHubOidc } from "./github-oidc";
 import { policyDocument, type PolicyStatement } from "./task-roles";
+import { InvalidInputError } from "../config/errors";
 
 /** IAM path of the roles GitHub Actions assumes: keeps them out of every `role/city-guided-<env>-*` pattern. */
 export const CI_ROLE_PATH = "/github-actions/";
@@ -46,10 +47,10 @@ export class GitHubRole extends Construct {
   constructor(scope: Construct, id: string, props: GitHubRoleProps) {
     super(scope, id);
     const badAction = props.statements.flatMap((statement) => statement.Action).find((action) => action === "*" || /^[a-z0-9-]+:\*$/.test(action));
-    if (badAction) throw new Error(`Invalid policy for role ${props.name}: action "${badAction}" grants a whole service; list the actions`);
+    if (badAction) throw new InvalidInputError(`Invalid policy for role ${props.name}: action "${badAction}" grants a whole service; list the actions`);
     const policy = policyDocument(props.statements);
     if (policyLength(policy) > INLINE_POLICY_LIMIT) {
-      throw new Error(`Invalid policy for role ${props.name}: ${policyLength(policy)} characters, IAM allows ${INLINE_POLICY_LIMIT}`);
+      throw new InvalidInputError(`Invalid policy for role ${props.name}: ${policyLength(policy)} characters, IAM allows ${INLINE_POLICY_LIMIT}`);
     }
     this.role = new IamRole(this, "role", {
       name: props.name,

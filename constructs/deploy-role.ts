@@ -4,6 +4,7 @@ import { GitHubRole, policyLength } from "./ci-roles";
 import { deployStatements, environmentPrefix, type DeployScope } from "./deploy-permissions";
 import { githubSubject, type GitHubOidc } from "./github-oidc";
 import { policyDocument, type PolicyStatement } from "./task-roles";
+import { InvalidInputError } from "../config/errors";
 
 /** IAM's limit on a managed policy (characters, whitespace excluded). */
 export const MANAGED_POLICY_LIMIT = 6144;
@@ -121,7 +122,7 @@ function managedPolicy(
 ): IamPolicy {
   const document = policyDocument(props.statements);
   if (policyLength(document) > MANAGED_POLICY_LIMIT) {
-    throw new Error(`Invalid policy ${props.name}: ${policyLength(document)} characters, IAM allows ${MANAGED_POLICY_LIMIT} in a managed policy`);
+    throw new InvalidInputError(`Invalid policy ${props.name}: ${policyLength(document)} characters, IAM allows ${MANAGED_POLICY_LIMIT} in a managed policy`);
   }
   return new IamPolicy(scope, id, { name: props.name, path: props.path, description: props.description, policy: document });
 }

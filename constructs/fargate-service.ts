@@ -6,6 +6,7 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { secretsManagerResource, type SecretReference } from "../config/secrets";
 import { TaskRoles } from "./task-roles";
+import { InvalidInputError } from "../config/errors";
 
 export interface ContainerSpec {
   /** Full image reference, `<repository url>:<tag>`. */
@@ -96,7 +97,7 @@ export class FargateService extends Construct {
 
     const volumes = props.writablePaths.map((path) => ({ name: volumeName(path), path }));
     const clash = volumes.find((volume, index) => volumes.findIndex((other) => other.name === volume.name) !== index);
-    if (clash) throw new Error(`Writable paths of ${props.name} map to the same volume name "${clash.name}": ${props.writablePaths.join(", ")}`);
+    if (clash) throw new InvalidInputError(`Invalid writable paths of ${props.name}: they map to the same volume name "${clash.name}": ${props.writablePaths.join(", ")}`);
     this.taskDefinition = new EcsTaskDefinition(this, "task-definition", {
       family: props.name,
       requiresCompatibilities: ["FARGATE"],

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { policyDocument } from "./task-roles";
+import { InvalidInputError } from "../config/errors";
 
 /** GitHub Actions' token issuer, as IAM names it in condition keys. */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
@@ -14,7 +15,7 @@ const GITHUB_ENVIRONMENT = /^[A-Za-z0-9_.-]{1,255}$/;
 
 function checkRepository(repository: string): string {
   if (!GITHUB_REPOSITORY.test(repository)) {
-    throw new Error(`Invalid GitHub repository "${repository}": must be owner/name of one repository, with no wildcard`);
+    throw new InvalidInputError(`Invalid GitHub repository "${repository}": must be owner/name of one repository, with no wildcard`);
   }
   return repository;
 }
@@ -27,7 +28,7 @@ export const githubSubject = {
   branch: (repository: string, branch: string): string => `repo:${checkRepository(repository)}:ref:refs/heads/${branch}`,
   pullRequest: (repository: string): string => `repo:${checkRepository(repository)}:pull_request`,
   environment: (repository: string, environment: string): string => {
-    if (!GITHUB_ENVIRONMENT.test(environment)) throw new Error(`Invalid GitHub environment name "${environment}"`);
+    if (!GITHUB_ENVIRONMENT.test(environment)) throw new InvalidInputError(`Invalid GitHub environment name "${environment}"`);
     return `repo:${checkRepository(repository)}:environment:${environment}`;
   },
 };
@@ -54,7 +55,7 @@ export class GitHubOidc extends Construct {
     super(scope, id);
     if (props.existingProviderArn !== undefined) {
       if (!/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/.test(props.existingProviderArn)) {
-        throw new Error(`Invalid GitHub OIDC provider ARN "${props.existingProviderArn}": must be arn:aws:iam::<account>:oidc-provider/${GITHUB_OIDC_HOST}`);
+        throw new InvalidInputError(`Invalid GitHub OIDC provider ARN "${props.existingProviderArn}": must be arn:aws:iam::<account>:oidc-provider/${GITHUB_OIDC_HOST}`);
       }
       this.providerArn = props.existingProviderArn;
       return;

@@ -3,6 +3,7 @@ import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-pol
 import type { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { expressionQuery, requestCount, runningTaskQueries, type ServiceMetricsSource } from "./scaling-metrics";
+import { InvalidInputError } from "../config/errors";
 
 /** 1 while requests reach the load balancer and no task of the service runs; 0 otherwise. */
 export const WAKE_EXPRESSION = "IF(FILL(requests, 0) > 0 AND FILL(cpuSamples, 0) == 0 AND FILL(runningTasks, 0) == 0, 1, 0)";
@@ -39,7 +40,7 @@ export class ScaleFromZero extends Construct {
   constructor(scope: Construct, id: string, props: ScaleFromZeroProps) {
     super(scope, id);
     if (!Number.isInteger(props.idleMinutes) || props.idleMinutes < 1 || props.idleMinutes > 1440) {
-      throw new Error(`Invalid idle minutes ${props.idleMinutes} for ${props.serviceName}: must be 1-1440 (CloudWatch evaluates at most a day)`);
+      throw new InvalidInputError(`Invalid idle minutes ${props.idleMinutes} for ${props.serviceName}: must be 1-1440 (CloudWatch evaluates at most a day)`);
     }
     const policy = (name: string, capacity: number, bound: { metricIntervalLowerBound?: string; metricIntervalUpperBound?: string }) =>
       new AppautoscalingPolicy(this, `${name}-policy`, {

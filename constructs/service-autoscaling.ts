@@ -4,6 +4,7 @@ import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-tar
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { ScaleFromZero } from "./scale-from-zero";
 import { averageCpu, expressionQuery, runningTaskQueries } from "./scaling-metrics";
+import { InvalidInputError } from "../config/errors";
 
 /** Minutes of low CPU before one task is removed (what target tracking itself waits before scaling in). */
 const SCALE_IN_MINUTES = 15;
@@ -47,11 +48,11 @@ export class ServiceAutoscaling extends Construct {
   constructor(scope: Construct, id: string, props: ServiceAutoscalingProps) {
     super(scope, id);
     if (props.minCapacity > props.maxCapacity) {
-      throw new Error(`Invalid autoscaling range for ${props.serviceName}: min ${props.minCapacity} > max ${props.maxCapacity}`);
+      throw new InvalidInputError(`Invalid autoscaling range for ${props.serviceName}: min ${props.minCapacity} > max ${props.maxCapacity}`);
     }
     const sleeps = props.minCapacity === 0;
     if (sleeps && !props.scaleFromZero) {
-      throw new Error(`Invalid autoscaling of ${props.serviceName}: min 0 needs scaleFromZero, or nothing would ever start a task`);
+      throw new InvalidInputError(`Invalid autoscaling of ${props.serviceName}: min 0 needs scaleFromZero, or nothing would ever start a task`);
     }
     this.target = new AppautoscalingTarget(this, "target", {
       serviceNamespace: "ecs",

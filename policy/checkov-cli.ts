@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { indexResources, parseCheckovOutput, stackReport, type RawReport } from "./checkov-report";
 import { evaluate, formatSummary, JUSTIFICATIONS_FILE, parseJustifications, type StackScan } from "./checkov";
+import { InvalidInputError } from "../config/errors";
 
 /**
  * `npm run policy` (after the synth): checkov on every synthesized stack, judged against the
@@ -94,7 +95,7 @@ export async function main(): Promise<number> {
       process.stderr.write(`policy: ${error.message}\n`);
       return 2;
     }
-    if (error instanceof Error && error.message.startsWith("Invalid ")) {
+    if (error instanceof InvalidInputError) {
       process.stderr.write(`${error.message}\n`);
       return 1;
     }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { scannedResources, type CheckovReport, type Finding } from "./checkov-report";
+import { InvalidInputError } from "../config/errors";
 
 /**
  * The checkov gate: every failed check must be fixed or justified in ONE reviewed file, and every
@@ -35,18 +36,18 @@ export function parseJustifications(text: string, file = JUSTIFICATIONS_FILE): J
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`Invalid justification file ${file}: not JSON (${(error as Error).message})`);
+    throw new InvalidInputError(`Invalid justification file ${file}: not JSON (${(error as Error).message})`);
   }
   const result = FILE.safeParse(json);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.map(String).join(".") || "(file)"}: ${issue.message}`);
-    throw new Error(`Invalid justification file ${file}:\n  - ${problems.join("\n  - ")}`);
+    throw new InvalidInputError(`Invalid justification file ${file}:\n  - ${problems.join("\n  - ")}`);
   }
   const entries = result.data.justifications;
   const seen = new Map<string, number>();
   entries.forEach((entry, index) => {
     const key = JSON.stringify([entry.check, entry.resource, [...entry.stacks].sort()]);
-    if (seen.has(key)) throw new Error(`Invalid justification file ${file}: justifications.${index} repeats justifications.${seen.get(key)}`);
+    if (seen.has(key)) throw new InvalidInputError(`Invalid justification file ${file}: justifications.${index} repeats justifications.${seen.get(key)}`);
     seen.set(key, index);
   });
   return entries;

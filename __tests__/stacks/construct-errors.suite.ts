@@ -1,0 +1,40 @@
+import { Testing, TerraformStack } from "cdktf";
+import { InvalidInputError } from "../../config/errors";
+import { LoadBalancer } from "../../constructs/load-balancer";
+import { ServiceAutoscaling } from "../../constructs/service-autoscaling";
+import { synthEnvironment } from "../helpers";
+
+// Constructs check their own props at construction time (a caller other than the config loader
+// gets the same clear message), with InvalidInputError: printed without a stack trace.
+describe("construct errors", () => {
+  const stack = () => new TerraformStack(Testing.app(), "test");
+  const scaling = { clusterName: "c", serviceName: "city-guided-qa", cpuTarget: 60 };
+
+  test("autoscaling refuses min above max", () => {
+    expect(() => new ServiceAutoscaling(stack(), "s", { ...scaling, minCapacity: 3, maxCapacity: 2 })).toThrow(
+      new InvalidInputError("Invalid autoscaling range for city-guided-qa: min 3 > max 2"),
+    );
+  });
+
+  test("autoscaling refuses min 0 without a way to wake up", () => {
+    expect(() => new ServiceAutoscaling(stack(), "s", { ...scaling, minCapacity: 0, maxCapacity: 2 })).toThrow(/min 0 needs scaleFromZero/);
+  });
+
+  test.each([0, 1441, 1.5])("scale from zero refuses %s idle minutes", (idleMinutes) => {
+    const props = { ...scaling, minCapacity: 0, maxCapacity: 2, scaleFromZero: { loadBalancerArnSuffix: "app/x/1", idleMinutes } };
+    expect(() => new ServiceAutoscaling(stack(), "s", props)).toThrow(`Invalid idle minutes ${idleMinutes} for city-guided-qa`);
+  });
+
+  test("a load balancer name over AWS's 32 characters is refused", () => {
+    const targets = { web: { port: 80, healthCheckPath: "/" } };
+    expect(() => new LoadBalancer(stack(), "lb", { name: "city-guided-a-very-long-environment", vpcId: "vpc-1", subnetIds: ["subnet-1"], targets })).toThrow(
+      /Invalid load balancer name "city-guided-a-very-long-environment/,
+    );
+  });
+
+  test("writable paths that map to one volume name are refused", () => {
+    expect(() => synthEnvironment("INFRA_WRITABLE_PATHS=/var/a-b,/var/a/b")).toThrow(
+      'Invalid writable paths of city-guided-staging: they map to the same volume name "var-a-b"',
+    );
+  });
+});
