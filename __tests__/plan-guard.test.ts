@@ -204,6 +204,15 @@ describe("npm run plan-guard", () => {
     expect(output.stderr).toContain(message);
   });
 
+  test.each([
+    ["replace_paths", { replace_paths: "name" }, "resource_changes[0].change.replace_paths is not a list of paths"],
+    ["replace_paths items", { replace_paths: ["name"] }, "resource_changes[0].change.replace_paths is not a list of paths"],
+    ["importing", { importing: "city-guided-api" }, "resource_changes[0].change.importing is not an object"],
+  ])("a malformed %s is refused as input, not a crash", (_field, extra, expected) => {
+    const text = JSON.stringify({ format_version: "1.2", resource_changes: [{ address: "a.b", type: "a", change: { actions: ["update"], ...extra } }] });
+    expect(() => parsePlan(text, "plan.json")).toThrow(new PlanInputError(`plan.json: ${expected}: expected a Terraform JSON plan (terraform show -json <planfile>)`));
+  });
+
   test("a resource change without actions is refused as input", () => {
     const text = JSON.stringify({ format_version: "1.2", planned_values: {}, resource_changes: [{ address: "a.b", type: "a" }] });
     expect(() => parsePlan(text, "plan.json")).toThrow(PlanInputError);

@@ -80,8 +80,14 @@ export function runPlanGuard(argv: readonly string[], read: (file: string) => st
 }
 
 if (require.main === module) {
-  const output = runPlanGuard(process.argv.slice(2));
-  process.stdout.write(output.stdout);
-  process.stderr.write(output.stderr);
-  process.exitCode = output.exitCode;
+  try {
+    const output = runPlanGuard(process.argv.slice(2));
+    process.stdout.write(output.stdout);
+    process.stderr.write(output.stderr);
+    process.exitCode = output.exitCode;
+  } catch (error) {
+    // A bug, not a verdict: 1 means "blocked", so a crash must not exit 1.
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 70;
+  }
 }

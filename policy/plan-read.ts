@@ -62,6 +62,14 @@ export function parsePlan(text: string, file: string): Plan {
     if (typeof change?.address !== "string" || typeof change?.type !== "string" || !Array.isArray(change?.change?.actions)) {
       throw new PlanInputError(`${file}: resource_changes[${index}] lacks address, type or change.actions: ${EXPECTED}`);
     }
+    // The fields the guard reads beyond those: a wrong shape is bad input (exit 2), not a crash.
+    const { replace_paths: paths, importing } = change.change;
+    if (paths !== undefined && !(Array.isArray(paths) && paths.every((path: unknown) => Array.isArray(path)))) {
+      throw new PlanInputError(`${file}: resource_changes[${index}].change.replace_paths is not a list of paths: ${EXPECTED}`);
+    }
+    if (importing !== undefined && (importing === null || typeof importing !== "object")) {
+      throw new PlanInputError(`${file}: resource_changes[${index}].change.importing is not an object: ${EXPECTED}`);
+    }
   });
   return { formatVersion: json.format_version, resourceChanges: changes as ResourceChange[] };
 }
