@@ -114,7 +114,8 @@ export class FargateService extends Construct {
     });
 
     this.securityGroup = new SecurityGroup(this, "tasks-security-group", {
-      name: `${props.name}-tasks`,
+      // A prefix, not a name: create-before-destroy needs the replacement to coexist with the old group.
+      namePrefix: `${props.name}-tasks-`,
       description: `Tasks of ${props.name}: reachable only from their load balancer`,
       vpcId: props.vpcId,
       egress: [

@@ -34,7 +34,8 @@ describe("alerting", () => {
       expect(alarm.namespace).toBe("AWS/ApplicationELB");
       expect(alarm.dimensions.TargetGroup).toMatch(/^\$\{aws_lb_target_group\..*\.arn_suffix\}$/);
       expect(alarm.treat_missing_data).toBe("notBreaching");
-      expect(alarm.evaluation_periods).toBeGreaterThan(1);
+      // Sustained: five consecutive bad minutes, not one spike.
+      expect(alarm).toMatchObject({ period: 60, evaluation_periods: 5, datapoints_to_alarm: 5 });
     }
     expect(alarms.filter((alarm) => alarm.metric_name === "HTTPCode_Target_5XX_Count")).toHaveLength(2);
     expect(alarms.filter((alarm) => alarm.metric_name === "UnHealthyHostCount")).toHaveLength(2);

@@ -3,7 +3,7 @@ import { synthEnvironment, type SynthesizedStack } from "../helpers";
 const CERTIFICATE = "arn:aws:acm:eu-west-3:123456789012:certificate/12345678-1234-1234-1234-123456789012";
 
 function byName(stack: SynthesizedStack, type: string, name: string): any {
-  const found = Object.values(stack.resources(type)).find((resource: any) => resource.name === name);
+  const found = Object.values(stack.resources(type)).find((resource: any) => (resource.name ?? resource.name_prefix) === name);
   if (!found) throw new Error(`no ${type} named ${name}`);
   return found;
 }
@@ -92,7 +92,7 @@ describe("load balancer", () => {
     const ingressPorts = Object.values(secure.resources("aws_vpc_security_group_ingress_rule"))
       .filter((rule: any) => rule.cidr_ipv4 === "0.0.0.0/0")
       .map((rule: any) => rule.from_port);
-    expect(ingressPorts.sort()).toEqual([443, 80]);
+    expect(ingressPorts.sort((a, b) => a - b)).toEqual([80, 443]);
   });
 
   test("outputs the DNS name and the site URL", () => {
@@ -106,18 +106,23 @@ describe("load balancer", () => {
       ["api", 4000],
       ["web", 80],
     ]);
-    expect(service.health_check_grace_period_seconds).toBeGreaterThan(0);
+    expect(service.health_check_grace_period_seconds).toBe(60);
     expect(service.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_lb_listener\./), expect.stringMatching(/^aws_lb_listener_rule\./)]));
   });
 });
 
 describe("security groups", () => {
   const albGroup = byName(stack, "aws_security_group", "city-guided-staging-alb");
-  const taskGroup = byName(stack, "aws_security_group", "city-guided-staging-tasks");
+  const taskGroup = byName(stack, "aws_security_group", "city-guided-staging-tasks-");
   const albId = referenceOf(stack, "aws_security_group", albGroup, "id");
   const taskId = referenceOf(stack, "aws_security_group", taskGroup, "id");
   const ingress = Object.values(stack.resources("aws_vpc_security_group_ingress_rule")) as any[];
   const egress = Object.values(stack.resources("aws_vpc_security_group_egress_rule")) as any[];
+
+  test("the tasks' group can be replaced without an outage: a new one (name prefix) before the old one goes", () => {
+    expect(taskGroup.lifecycle).toEqual({ create_before_destroy: true });
+    expect(taskGroup.name).toBeUndefined();
+  });
 
   test("tasks accept the two container ports only, only from the load balancer's group", () => {
     const toTasks = ingress.filter((rule) => rule.security_group_id === taskId);
