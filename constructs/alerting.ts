@@ -143,12 +143,32 @@ export class Alerting extends Construct {
 function keyPolicy(props: AlertingProps): string {
   const publish = ["kms:Decrypt", "kms:GenerateDataKey*"];
   return policyDocument([
-    // Without it the key could become unmanageable; IAM policies decide who in the account may use it.
+    // The account administers the key (so it can never become unmanageable) and may publish test
+    // messages; IAM policies decide who in the account may. Listed, not kms:*, so the policy aspect
+    // holds for key policies too.
     {
       Sid: "AccountAdministersKey",
       Effect: "Allow",
       Principal: { AWS: `arn:${props.partition}:iam::${props.accountId}:root` },
-      Action: ["kms:*"],
+      Action: [
+        "kms:CancelKeyDeletion",
+        "kms:Create*",
+        "kms:Decrypt",
+        "kms:Delete*",
+        "kms:Describe*",
+        "kms:Disable*",
+        "kms:Enable*",
+        "kms:GenerateDataKey*",
+        "kms:Get*",
+        "kms:List*",
+        "kms:Put*",
+        "kms:Revoke*",
+        "kms:RotateKeyOnDemand",
+        "kms:ScheduleKeyDeletion",
+        "kms:TagResource",
+        "kms:UntagResource",
+        "kms:Update*",
+      ],
       Resource: "*",
     },
     {

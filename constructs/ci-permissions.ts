@@ -13,17 +13,24 @@ export interface AccountLocation {
   readonly accountId: string;
 }
 
-/** `terraform plan` and `apply` with S3-native locking: read the state, take and release its lock. */
+/**
+ * State access. `apply` (writeState) reads and writes its state and takes its S3-native lock
+ * (`<key>.tflock`). A plan only reads: the pipeline plans with `-lock=false`, because the plan role
+ * is assumable by any same-repository pull request, whose code must not be able to delete or plant
+ * the lock of a stack that an apply holds.
+ */
 export function stateStatements(states: readonly StateLocation[], partition: string, writeState: boolean): PolicyStatement[] {
   const object = (state: StateLocation, suffix = "") => `arn:${partition}:s3:::${state.bucket}/${state.key}${suffix}`;
   const statements: PolicyStatement[] = [
     { Sid: "StateBucketList", Effect: "Allow", Action: ["s3:ListBucket"], Resource: unique(states.map((state) => `arn:${partition}:s3:::${state.bucket}`)) },
-    { Sid: "StateLocks", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: states.map((state) => object(state, ".tflock")) },
   ];
+  if (!writeState) {
+    statements.push({ Sid: "StateObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: states.map((state) => object(state)) });
+    return statements;
+  }
   statements.push(
-    writeState
-      ? { Sid: "StateObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: states.map((state) => object(state)) }
-      : { Sid: "StateObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: states.map((state) => object(state)) },
+    { Sid: "StateLocks", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: states.map((state) => object(state, ".tflock")) },
+    { Sid: "StateObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: states.map((state) => object(state)) },
   );
   return statements;
 }
@@ -45,6 +52,11 @@ export const DESCRIBE_ACTIONS: readonly string[] = [
   "events:DescribeRule",
   "events:ListTagsForResource",
   "events:ListTargetsByRule",
+  "kms:DescribeKey",
+  "kms:GetKeyPolicy",
+  "kms:GetKeyRotationStatus",
+  "kms:ListAliases",
+  "kms:ListResourceTags",
   "logs:DescribeLogGroups",
   "logs:ListTagsForResource",
   "logs:ListTagsLogGroup",

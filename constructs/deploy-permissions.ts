@@ -121,7 +121,15 @@ function nameScopedStatements(prefix: string, arn: Arn, workloadBoundaryArn?: st
       Sid: "Alarms",
       Effect: "Allow",
       Action: ["cloudwatch:DeleteAlarms", "cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:UntagResource"],
-      Resource: named("cloudwatch", (name) => `alarm:${name}`),
+      // Target tracking creates its own alarms, named after the scalable target, with the caller's rights.
+      Resource: [...named("cloudwatch", (name) => `alarm:${name}`), arn("cloudwatch", `alarm:TargetTracking-service/${prefix}/*`)],
+    },
+    {
+      // An alias names its key; creating or moving one also needs the key (see KeysOfThisEnvironment).
+      Sid: "KeyAliases",
+      Effect: "Allow",
+      Action: ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"],
+      Resource: named("kms", (name) => `alias/${name}`),
     },
     {
       Sid: "AlertTopic",
@@ -159,6 +167,7 @@ export function deployStatements(scope: DeployScope): PolicyStatement[] {
     ...readOnlyStatements(scope.repositoryArns, iamReads),
     ...nameScopedStatements(prefix, arn, scope.workloadBoundaryArn),
     ...securityGroupStatements(scope, arn),
+    ...keyStatements(scope, arn),
     {
       // Application Auto Scaling names scalable targets by random IDs: no name-based resource ARN exists.
       Sid: "Scaling",
@@ -207,6 +216,33 @@ export function deployStatements(scope: DeployScope): PolicyStatement[] {
   return statements;
 }
 
+/** KMS keys (the alerts topic's) have random IDs: scope them by the tags every stack applies. */
+function keyStatements(scope: DeployScope, arn: Arn): PolicyStatement[] {
+  const tags = (kind: "aws:RequestTag" | "aws:ResourceTag") => ({ StringEquals: { [`${kind}/Environment`]: scope.environment, [`${kind}/Project`]: PROJECT } });
+  return [
+    // CreateKey has no resource before the key exists: the request's tags are the scope.
+    { Sid: "CreateKeysOfThisEnvironment", Effect: "Allow", Action: ["kms:CreateKey", "kms:TagResource"], Resource: "*", Condition: tags("aws:RequestTag") },
+    {
+      Sid: "KeysOfThisEnvironment",
+      Effect: "Allow",
+      Action: [
+        "kms:CreateAlias",
+        "kms:DeleteAlias",
+        "kms:DisableKeyRotation",
+        "kms:EnableKeyRotation",
+        "kms:PutKeyPolicy",
+        "kms:ScheduleKeyDeletion",
+        "kms:TagResource",
+        "kms:UntagResource",
+        "kms:UpdateAlias",
+        "kms:UpdateKeyDescription",
+      ],
+      Resource: [arn("kms", "key/*")],
+      Condition: tags("aws:ResourceTag"),
+    },
+  ];
+}
+
 /** Security groups have IDs, not names: scope them by the Environment tag every stack applies. */
 function securityGroupStatements(scope: DeployScope, arn: Arn): PolicyStatement[] {
   const groups = arn("ec2", "security-group/*");
@@ -245,5 +281,13 @@ function securityGroupStatements(scope: DeployScope, arn: Arn): PolicyStatement[
     },
     // A rule is only reachable through its group, which the statement above scopes.
     { Sid: "RulesOfOwnSecurityGroups", Effect: "Allow", Action: ruleActions, Resource: [rules] },
+    {
+      // Tags of existing rules (a default_tags change): the rule carries the environment's tags.
+      Sid: "TagsOfOwnSecurityGroupRules",
+      Effect: "Allow",
+      Action: ["ec2:CreateTags", "ec2:DeleteTags"],
+      Resource: [rules],
+      Condition: { StringEquals: { "ec2:ResourceTag/Environment": scope.environment, "ec2:ResourceTag/Project": PROJECT } },
+    },
   ];
 }

@@ -21,6 +21,7 @@ export const POLICY_DOCUMENTS: Readonly<Record<string, (attributes: Record<strin
   // Resource policies: a wildcard there is as broad as in an identity policy.
   aws_s3_bucket_policy: (a) => [{ where: "policy", document: a.policy }],
   aws_sns_topic_policy: (a) => [{ where: "policy", document: a.policy }],
+  aws_kms_key: (a) => [{ where: "policy", document: a.policy }],
   aws_sqs_queue_policy: (a) => [{ where: "policy", document: a.policy }],
   aws_ecr_repository_policy: (a) => [{ where: "policy", document: a.policy }],
 };

@@ -29,18 +29,16 @@ describe("pipeline roles' scope", () => {
     expect(policy).toHaveLength(2);
   });
 
-  test("plan: reads state and writes nothing but the lock objects", () => {
+  test("plan: reads the states and writes nothing, not even a lock (plans run with -lock=false)", () => {
     const policy = role(registry, "city-guided-github-plan").policy;
     expect(statement(policy, "StateObjects").Action).toEqual(["s3:GetObject"]);
     expect(resources(statement(policy, "StateObjects"))).toEqual(
       ["registry", "staging", "production", "staging-eu", "staging2"].map((stack) => `${STATE}_${hashOf(registry)}.partition}:s3:::test-state-bucket/city-guided/${stack}.tfstate`),
     );
-    const locks = statement(policy, "StateLocks");
-    expect(locks.Action).toEqual(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]);
-    expect(resources(locks).every((arn) => arn.endsWith(".tfstate.tflock"))).toBe(true);
+    expect(policy.find((found) => found.Sid === "StateLocks")).toBeUndefined();
     expect(statement(policy, "StateBucketList")).toMatchObject({ Action: ["s3:ListBucket"] });
     const writes = allStatements(policy).filter((action) => !/^[a-z0-9-]+:(Describe|Get|List)/.test(action));
-    expect(writes.sort()).toEqual(["s3:DeleteObject", "s3:PutObject"]);
+    expect(writes).toEqual([]);
   });
 
   describe("deploy role of staging", () => {
@@ -93,6 +91,21 @@ describe("pipeline roles' scope", () => {
       for (const sid of ["Cluster", "Service", "LogGroups", "LoadBalancer", "Alarms", "AlertTopic", "EventRules"]) {
         for (const arn of resources(statement(policy, sid))) expect(arn).toMatch(/city-guided-staging([*:/]|$)/);
       }
+    });
+
+    test("KMS keys are scoped by the environment's tags, their aliases by name", () => {
+      expect(statement(policy, "CreateKeysOfThisEnvironment")).toMatchObject({
+        Action: ["kms:CreateKey", "kms:TagResource"],
+        Condition: { StringEquals: { "aws:RequestTag/Environment": "staging", "aws:RequestTag/Project": "city-guided" } },
+      });
+      const keys = statement(policy, "KeysOfThisEnvironment");
+      expect(keys.Condition).toEqual({ StringEquals: { "aws:ResourceTag/Environment": "staging", "aws:ResourceTag/Project": "city-guided" } });
+      expect(resources(keys)).toEqual([expect.stringMatching(/:kms:eu-west-3:\$\{[^}]+\}:key\/\*$/)]);
+      expect(resources(statement(policy, "KeyAliases"))).toEqual([expect.stringMatching(/:alias\/city-guided-staging\*$/)]);
+    });
+
+    test("target tracking's own alarms are allowed, for this service only", () => {
+      expect(resources(statement(policy, "Alarms"))).toContainEqual(expect.stringMatching(/:alarm:TargetTracking-service\/city-guided-staging\/\*$/));
     });
 
     test("security groups are scoped by the Environment tag", () => {
