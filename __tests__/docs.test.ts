@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { configKeyTable, withConfigKeyTable } from "../config/docs";
+import { withConfigKeyTable } from "../config/docs";
 import { INFRA_KEYS } from "../config/keys";
 
 describe("README", () => {
@@ -9,8 +9,8 @@ describe("README", () => {
     expect(withConfigKeyTable(readme)).toBe(readme);
   });
 
-  test("the table lists every INFRA_ key", () => {
-    for (const key of Object.keys(INFRA_KEYS)) expect(configKeyTable()).toContain(`| \`${key}\` |`);
+  test("the README's table lists every INFRA_ key", () => {
+    for (const key of Object.keys(INFRA_KEYS)) expect(readme).toContain(`| \`${key}\` |`);
   });
 
   test("starts with the two set-up commands", () => {

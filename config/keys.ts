@@ -296,4 +296,3 @@ export type InfraKey = keyof typeof INFRA_KEYS;
 /** The parsed value type of each key. */
 export type InfraValues = { [K in InfraKey]: z.output<(typeof INFRA_KEYS)[K]["schema"]> };
 
-export { optional };

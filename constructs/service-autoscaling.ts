@@ -118,7 +118,7 @@ export class ServiceAutoscaling extends Construct {
       metricQuery: [
         averageCpu("cpu", props),
         runningTasks,
-        expressionQuery("scaleIn", `IF(cpu < ${lowCpu} AND FILL(runningTasks, 0) >= 2, 1, 0)`, "Low CPU with two tasks or more"),
+        expressionQuery("scaleIn", `IF(FILL(cpu, 100) < ${lowCpu} AND FILL(runningTasks, 0) >= 2, 1, 0)`, "Low CPU with two tasks or more"),
       ],
       alarmActions: [policy.arn],
     });

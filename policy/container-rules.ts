@@ -2,7 +2,7 @@ import { nameLooksSecret, valueLooksSecret } from "../config/secrets";
 
 /**
  * Rules on ECS container definitions. In cdk.tf.json they are one JSON string, so checkov's
- * container checks pass without looking (FACTS.md): these read the string itself.
+ * container checks pass without looking (docs/policy.md): these read the string itself.
  * Every message names the container and the variable, never a variable's value.
  */
 export function containerDefinitionProblems(definitions: unknown): string[] {

@@ -31,7 +31,7 @@ export function addStackFoundation(stack: TerraformStack, props: StackFoundation
     region: props.stateRegion ?? props.region,
     encrypt: true,
   });
-  // cdktf 0.21's S3Backend has no `useLockfile` yet; Terraform >= 1.10 reads it from the backend block.
+  // cdktf 0.21's S3Backend has no `useLockfile` yet; Terraform >= 1.11 (S3-native locking, GA) reads it from the backend block.
   backend.addOverride("use_lockfile", true);
   return provider;
 }

@@ -116,8 +116,4 @@ describe("adopting existing repositories (migration from the AWS CDK stack)", ()
     expect(withImport("false").import).toBeUndefined();
     expect(registry().json.import).toBeUndefined();
   });
-
-  test("lifecycle policies are never imported (putting one replaces what is there)", () => {
-    for (const block of withImport("true").import) expect(block.to).not.toMatch(/lifecycle_policy/);
-  });
 });

@@ -78,7 +78,8 @@ describe("scale from zero (INFRA_MIN_CAPACITY=0)", () => {
     const tracking = policyNamed(stack, "cpu").target_tracking_scaling_policy_configuration;
     expect(tracking).toMatchObject({ target_value: 70, disable_scale_in: true });
     const scaleIn = alarmNamed(stack, "cpu-scale-in");
-    expect(returned(scaleIn).expression).toBe("IF(cpu < 35 AND FILL(runningTasks, 0) >= 2, 1, 0)");
+    // No CPU datapoint counts as busy (100), never as idle.
+    expect(returned(scaleIn).expression).toBe("IF(FILL(cpu, 100) < 35 AND FILL(runningTasks, 0) >= 2, 1, 0)");
     expect(scaleIn.metric_query.find((query: any) => query.id === "runningTasks").metric.stat).toBe("Minimum");
     expect(scaleIn.treat_missing_data).toBe("notBreaching");
     const policy = policyOf(stack, scaleIn).step_scaling_policy_configuration;
