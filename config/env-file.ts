@@ -1,5 +1,6 @@
 import { parse as parseDotenv } from "dotenv";
-import { ConfigProblem } from "./errors";
+import type { ConfigProblem } from "./errors";
+import { valueLooksSecret } from "./secrets";
 
 /** One `KEY=value` assignment, with the line it came from (for error messages). */
 export interface EnvEntry {
@@ -57,4 +58,10 @@ export function parseEnvFile(text: string, file: string): ParsedEnvFile {
     entries.set(key, { key, value, file, line });
   });
   return { entries, problems };
+}
+
+/** Where an entry is, for a problem message; the value is left out when it looks like a secret. */
+export function problemAt(entry: EnvEntry, hideValue = false): Pick<ConfigProblem, "file" | "line" | "key" | "value" | "hideValue"> {
+  const hide = hideValue || valueLooksSecret(entry.value);
+  return { file: entry.file, line: entry.line, key: entry.key, value: hide ? undefined : entry.value, hideValue: hide };
 }

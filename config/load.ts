@@ -1,20 +1,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseEnvFile, type EnvEntry } from "./env-file";
+import { resolveContainers } from "./containers";
+import { parseEnvFile, problemAt, type EnvEntry } from "./env-file";
 import { ConfigError, type ConfigProblem } from "./errors";
 import { GITHUB_KEYS, resolveGitHub } from "./github";
 import { describeFargateMemory, isValidFargateSize } from "./fargate";
 import { checkTrafficCombinations } from "./traffic-rules";
 import { INFRA_KEYS, type InfraKey, type InfraValues, type KeyDefinition } from "./keys";
-import {
-  CONTAINER_NAMES,
-  type ContainerConfig,
-  type ContainerName,
-  type EnvironmentConfig,
-  type ProjectConfig,
-  type RegistryConfig,
-} from "./model";
-import { nameLooksSecret, parseSecretReference, SECRET_REFERENCE_RULE, valueLooksSecret } from "./secrets";
+import type { ContainerConfig, ContainerName, EnvironmentConfig, ProjectConfig, RegistryConfig } from "./model";
+import { closest } from "./suggest";
 
 /** The shared defaults file; every other `.env.<name>` in the folder is an environment. */
 export const SHARED_FILE = ".env";
@@ -22,9 +16,6 @@ export const SHARED_FILE = ".env";
 export const RESERVED_NAMES: readonly string[] = ["registry"];
 /** Lowercase letters, digits and inner `-`, 1-16 characters: `city-guided-<env>-web` must fit AWS's 32. */
 const ENVIRONMENT_NAME = /^[a-z0-9](?:[a-z0-9-]{0,14}[a-z0-9])?$/;
-const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const SCOPED = /^([A-Za-z0-9]+)__(.+)$/;
-const SECRET_PREFIX = "SECRET_";
 
 /** A configuration file's text, with the path shown in error messages. */
 export interface ConfigSource {
@@ -117,7 +108,7 @@ function resolveEnvironment(
   for (const entry of own.values()) {
     const definition = (INFRA_KEYS as Record<string, KeyDefinition>)[entry.key];
     if (definition?.scope === "registry") {
-      problems.push({ ...at(entry), rule: "is a setting of the shared ECR registry: set it in the shared file (env/.env), not per environment" });
+      problems.push({ ...problemAt(entry), rule: "is a setting of the shared ECR registry: set it in the shared file (env/.env), not per environment" });
     }
   }
   const merged = new Map([...shared, ...own]);
@@ -165,11 +156,6 @@ function resolveEnvironment(
   };
 }
 
-function at(entry: EnvEntry, hideValue = false): Pick<ConfigProblem, "file" | "line" | "key" | "value" | "hideValue"> {
-  const hide = hideValue || valueLooksSecret(entry.value);
-  return { file: entry.file, line: entry.line, key: entry.key, value: hide ? undefined : entry.value, hideValue: hide };
-}
-
 /** Unknown `INFRA_*` keys, with the closest known key suggested. */
 function checkInfraKeys(entries: Entries, problems: ConfigProblem[]): void {
   const known = Object.keys(INFRA_KEYS);
@@ -177,7 +163,7 @@ function checkInfraKeys(entries: Entries, problems: ConfigProblem[]): void {
     if (!entry.key.startsWith("INFRA_") || known.includes(entry.key)) continue;
     const suggestion = closest(entry.key, known);
     problems.push({
-      ...at(entry),
+      ...problemAt(entry),
       rule: `unknown INFRA_ key${suggestion ? `: did you mean ${suggestion}?` : ""} (the README lists every key)`,
     });
   }
@@ -203,7 +189,7 @@ function resolveInfraValues<K extends InfraKey>(
     if (result.success) {
       values[key] = result.data;
     } else {
-      problems.push(entry ? { ...at(entry), rule: `must be ${definition.allowed}` } : { file, key, rule: `invalid default: ${definition.allowed}` });
+      problems.push(entry ? { ...problemAt(entry), rule: `must be ${definition.allowed}` } : { file, key, rule: `invalid default: ${definition.allowed}` });
       ok = false;
     }
   }
@@ -214,7 +200,7 @@ function resolveInfraValues<K extends InfraKey>(
 function checkCombinations(values: InfraValues, entries: Entries, file: string): ConfigProblem[] {
   const located = (key: InfraKey, rule: string): ConfigProblem => {
     const entry = entries.get(key);
-    return entry ? { ...at(entry), rule } : { file, key, value: (INFRA_KEYS[key] as KeyDefinition).default, rule: `${rule} (this is the default)` };
+    return entry ? { ...problemAt(entry), rule } : { file, key, value: (INFRA_KEYS[key] as KeyDefinition).default, rule: `${rule} (this is the default)` };
   };
   const problems: ConfigProblem[] = [];
   if (!isValidFargateSize(values.INFRA_ECS_CPU, values.INFRA_ECS_MEMORY)) {
@@ -235,89 +221,4 @@ function checkCombinations(values: InfraValues, entries: Entries, file: string):
   }
   problems.push(...checkTrafficCombinations(values, located));
   return problems;
-}
-
-/**
- * Splits non-INFRA keys into each container's environment and secrets.
- * `KEY` reaches both containers; `API__KEY` / `WEB__KEY` only that one (and wins over `KEY` there).
- * `SECRET_NAME` (or `API__SECRET_NAME`) is a reference that becomes the variable NAME.
- */
-type ContainerVariables = Pick<ContainerConfig, "environment" | "secrets">;
-
-function resolveContainers(entries: Entries, problems: ConfigProblem[]): Record<ContainerName, ContainerVariables> | undefined {
-  const perContainer = Object.fromEntries(
-    CONTAINER_NAMES.map((name) => [name, { environment: new Map<string, EnvEntry>(), secrets: new Map<string, EnvEntry>() }]),
-  ) as Record<ContainerName, { environment: Map<string, EnvEntry>; secrets: Map<string, EnvEntry> }>;
-  const before = problems.length;
-  // Unscoped keys first, so that scoped ones override them.
-  const ordered = [...entries.values()].filter((entry) => !entry.key.startsWith("INFRA_")).sort((a, b) => Number(SCOPED.test(a.key)) - Number(SCOPED.test(b.key)));
-  for (const entry of ordered) {
-    const scoped = SCOPED.exec(entry.key);
-    let targets: readonly ContainerName[] = CONTAINER_NAMES;
-    let name = entry.key;
-    if (scoped) {
-      const container = scoped[1].toLowerCase() as ContainerName;
-      if (scoped[1] !== scoped[1].toUpperCase() || !CONTAINER_NAMES.includes(container)) {
-        problems.push({ ...at(entry, true), rule: `unknown container scope "${scoped[1]}__": use ${CONTAINER_NAMES.map((c) => `${c.toUpperCase()}__`).join(" or ")}` });
-        continue;
-      }
-      targets = [container];
-      name = scoped[2];
-    }
-    if (name.startsWith(SECRET_PREFIX)) {
-      const variable = name.slice(SECRET_PREFIX.length);
-      if (!VARIABLE_NAME.test(variable)) {
-        problems.push({ ...at(entry, true), rule: "SECRET_ must be followed by the variable name the container sees" });
-      } else if (!parseSecretReference(entry.value)) {
-        problems.push({ ...at(entry, true), rule: `looks like a secret value, which must never be committed: it ${SECRET_REFERENCE_RULE}` });
-      } else {
-        for (const target of targets) perContainer[target].secrets.set(variable, entry);
-      }
-      continue;
-    }
-    if (nameLooksSecret(name) || valueLooksSecret(entry.value)) {
-      problems.push({
-        ...at(entry, true),
-        rule: `looks like a secret: store it in SSM Parameter Store or Secrets Manager and set SECRET_${name}=<reference> instead`,
-      });
-      continue;
-    }
-    for (const target of targets) perContainer[target].environment.set(name, entry);
-  }
-  for (const name of CONTAINER_NAMES) {
-    for (const [variable, entry] of perContainer[name].secrets) {
-      const plain = perContainer[name].environment.get(variable);
-      if (plain) {
-        problems.push({ ...at(entry, true), rule: `${variable} is also a plain variable of the ${name} container (${plain.file}:${plain.line}): keep one` });
-      }
-    }
-  }
-  if (problems.length > before) return undefined;
-  const variables = (name: ContainerName): ContainerVariables => ({
-    environment: Object.fromEntries([...perContainer[name].environment].map(([key, entry]) => [key, entry.value])),
-    secrets: [...perContainer[name].secrets].map(([variable, entry]) => ({ variable, reference: parseSecretReference(entry.value)! })),
-  });
-  return { api: variables("api"), web: variables("web") };
-}
-
-/** The known key nearest to a misspelt one (Levenshtein distance), if it is near enough to be a typo. */
-function closest(key: string, candidates: readonly string[]): string | undefined {
-  let best: { candidate: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = levenshtein(key, candidate);
-    if (!best || distance < best.distance) best = { candidate, distance };
-  }
-  return best && best.distance <= Math.max(3, Math.floor(key.length / 3)) ? best.candidate : undefined;
-}
-
-function levenshtein(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }

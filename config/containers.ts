@@ -1,0 +1,71 @@
+import { problemAt, type EnvEntry } from "./env-file";
+import type { ConfigProblem } from "./errors";
+import { CONTAINER_NAMES, type ContainerConfig, type ContainerName } from "./model";
+import { nameLooksSecret, parseSecretReference, SECRET_REFERENCE_RULE, valueLooksSecret } from "./secrets";
+
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SCOPED = /^([A-Za-z0-9]+)__(.+)$/;
+const SECRET_PREFIX = "SECRET_";
+
+export type ContainerVariables = Pick<ContainerConfig, "environment" | "secrets">;
+
+/**
+ * Splits non-INFRA keys into each container's environment and secrets.
+ * `KEY` reaches both containers; `API__KEY` / `WEB__KEY` only that one (and wins over `KEY` there).
+ * `SECRET_NAME` (or `API__SECRET_NAME`) is a reference that becomes the variable NAME.
+ */
+export function resolveContainers(entries: ReadonlyMap<string, EnvEntry>, problems: ConfigProblem[]): Record<ContainerName, ContainerVariables> | undefined {
+  const perContainer = Object.fromEntries(
+    CONTAINER_NAMES.map((name) => [name, { environment: new Map<string, EnvEntry>(), secrets: new Map<string, EnvEntry>() }]),
+  ) as Record<ContainerName, { environment: Map<string, EnvEntry>; secrets: Map<string, EnvEntry> }>;
+  const before = problems.length;
+  // Unscoped keys first, so that scoped ones override them.
+  const ordered = [...entries.values()].filter((entry) => !entry.key.startsWith("INFRA_")).sort((a, b) => Number(SCOPED.test(a.key)) - Number(SCOPED.test(b.key)));
+  for (const entry of ordered) {
+    const scoped = SCOPED.exec(entry.key);
+    let targets: readonly ContainerName[] = CONTAINER_NAMES;
+    let name = entry.key;
+    if (scoped) {
+      const container = scoped[1].toLowerCase() as ContainerName;
+      if (scoped[1] !== scoped[1].toUpperCase() || !CONTAINER_NAMES.includes(container)) {
+        problems.push({ ...problemAt(entry, true), rule: `unknown container scope "${scoped[1]}__": use ${CONTAINER_NAMES.map((c) => `${c.toUpperCase()}__`).join(" or ")}` });
+        continue;
+      }
+      targets = [container];
+      name = scoped[2];
+    }
+    if (name.startsWith(SECRET_PREFIX)) {
+      const variable = name.slice(SECRET_PREFIX.length);
+      if (!VARIABLE_NAME.test(variable)) {
+        problems.push({ ...problemAt(entry, true), rule: "SECRET_ must be followed by the variable name the container sees" });
+      } else if (!parseSecretReference(entry.value)) {
+        problems.push({ ...problemAt(entry, true), rule: `looks like a secret value, which must never be committed: it ${SECRET_REFERENCE_RULE}` });
+      } else {
+        for (const target of targets) perContainer[target].secrets.set(variable, entry);
+      }
+      continue;
+    }
+    if (nameLooksSecret(name) || valueLooksSecret(entry.value)) {
+      problems.push({
+        ...problemAt(entry, true),
+        rule: `looks like a secret: store it in SSM Parameter Store or Secrets Manager and set SECRET_${name}=<reference> instead`,
+      });
+      continue;
+    }
+    for (const target of targets) perContainer[target].environment.set(name, entry);
+  }
+  for (const name of CONTAINER_NAMES) {
+    for (const [variable, entry] of perContainer[name].secrets) {
+      const plain = perContainer[name].environment.get(variable);
+      if (plain) {
+        problems.push({ ...problemAt(entry, true), rule: `${variable} is also a plain variable of the ${name} container (${plain.file}:${plain.line}): keep one` });
+      }
+    }
+  }
+  if (problems.length > before) return undefined;
+  const variables = (name: ContainerName): ContainerVariables => ({
+    environment: Object.fromEntries([...perContainer[name].environment].map(([key, entry]) => [key, entry.value])),
+    secrets: [...perContainer[name].secrets].map(([variable, entry]) => ({ variable, reference: parseSecretReference(entry.value)! })),
+  });
+  return { api: variables("api"), web: variables("web") };
+}
