@@ -7,7 +7,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { policyDocument } from "./task-roles";
+import { policyDocument } from "./iam-policy";
 
 export interface AlertingProps {
   /** Prefix of every name, e.g. `city-guided-staging`; the topic is `<name>-alerts`. */

@@ -1,5 +1,5 @@
 import { PROJECT } from "../config/model";
-import type { PolicyStatement } from "./task-roles";
+import { unique, type PolicyStatement } from "./iam-policy";
 
 /** Where a stack's Terraform state lives: `<key>` and its S3-native lock `<key>.tflock`. */
 export interface StateLocation {
@@ -117,9 +117,6 @@ export function pushStatements(repositoryArns: readonly string[]): PolicyStateme
   ];
 }
 
-export function unique<T>(values: readonly T[]): T[] {
-  return [...new Set(values)];
-}
 
 /** What the ECS task and execution roles of an environment may ever do: the cap of its workload boundary. */
 export interface WorkloadScope extends AccountLocation {

@@ -3,7 +3,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { GitHubOidc } from "./github-oidc";
-import { policyDocument, type PolicyStatement } from "./task-roles";
+import { policyDocument, type PolicyStatement } from "./iam-policy";
 import { InvalidInputError } from "../config/errors";
 
 /** IAM path of the roles GitHub Actions assumes: keeps them out of every `role/city-guided-<env>-*` pattern. */

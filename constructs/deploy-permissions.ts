@@ -1,6 +1,6 @@
 import { PROJECT } from "../config/model";
-import { readOnlyStatements, stateStatements, unique, type AccountLocation, type StateLocation } from "./ci-permissions";
-import type { PolicyStatement } from "./task-roles";
+import { readOnlyStatements, stateStatements, type AccountLocation, type StateLocation } from "./ci-permissions";
+import { unique, type PolicyStatement } from "./iam-policy";
 
 /** What an environment's deploy role may touch. */
 export interface DeployScope extends AccountLocation {

@@ -3,7 +3,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { GitHubRole, policyLength } from "./ci-roles";
 import { deployStatements, environmentPrefix, type DeployScope } from "./deploy-permissions";
 import { githubSubject, type GitHubOidc } from "./github-oidc";
-import { policyDocument, type PolicyStatement } from "./task-roles";
+import { policyDocument, type PolicyStatement } from "./iam-policy";
 import { InvalidInputError } from "../config/errors";
 
 /** IAM's limit on a managed policy (characters, whitespace excluded). */

@@ -7,6 +7,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { secretsManagerResource, type SecretReference } from "../config/secrets";
 import { TaskRoles } from "./task-roles";
 import { InvalidInputError } from "../config/errors";
+import { unique } from "./iam-policy";
 
 export interface ContainerSpec {
   /** Full image reference, `<repository url>:<tag>`. */
@@ -206,8 +207,4 @@ function iamResourceOf(reference: SecretReference, location: Location): string {
 /** `/tmp` -> `tmp`, `/var/cache/nginx` -> `var-cache-nginx` (volume names: letters, digits, - and _). */
 export function volumeName(path: string): string {
   return path.replace(/^\/+|\/+$/g, "").replace(/[^A-Za-z0-9_-]+/g, "-");
-}
-
-function unique<T>(values: readonly T[]): T[] {
-  return [...new Set(values)];
 }

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
-import { policyDocument } from "./task-roles";
+import { policyDocument } from "./iam-policy";
 import { InvalidInputError } from "../config/errors";
 
 /** GitHub Actions' token issuer, as IAM names it in condition keys. */

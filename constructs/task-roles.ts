@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { policyDocument, type PolicyStatement } from "./iam-policy";
 
 export interface TaskRolesProps {
   /** Prefix of the role names, e.g. `city-guided-staging`. */
@@ -18,20 +19,6 @@ export interface TaskRolesProps {
   readonly secretsManagerArns: readonly string[];
   /** Managed policy capping both roles (the deploy role may only create roles that carry it). @default none */
   readonly permissionsBoundaryArn?: string;
-}
-
-export interface PolicyStatement {
-  readonly Sid: string;
-  readonly Effect: "Allow" | "Deny";
-  readonly Principal?: Readonly<Record<string, string | readonly string[]>>;
-  readonly Action: readonly string[];
-  /** Absent in trust policies, which name a Principal instead. */
-  readonly Resource?: string | readonly string[];
-  readonly Condition?: Record<string, Record<string, string | readonly string[]>>;
-}
-
-export function policyDocument(statements: readonly PolicyStatement[]): string {
-  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
 /**
