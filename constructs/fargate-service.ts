@@ -4,6 +4,7 @@ import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsService, type EcsServiceLoadBalancer } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { secretsManagerResource, type SecretReference } from "../config/secrets";
 import { TaskRoles } from "./task-roles";
 import { InvalidInputError } from "../config/errors";
@@ -65,18 +66,23 @@ export class FargateService extends Construct {
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
-    const containerNames = Object.keys(props.containers);
     this.cluster = new EcsCluster(this, "cluster", {
       name: props.name,
       setting: [{ name: "containerInsights", value: "enabled" }],
     });
     this.logGroups = Object.fromEntries(
-      containerNames.map((name) => [
+      Object.keys(props.containers).map((name) => [
         name,
         new CloudwatchLogGroup(this, `${name}-logs`, { name: `/ecs/${props.name}/${name}`, retentionInDays: props.logRetentionDays }),
       ]),
     );
+    this.roles = this.createRoles(props);
+    this.taskDefinition = this.createTaskDefinition(props);
+    this.securityGroup = this.createSecurityGroup(props);
+    this.service = this.createService(props);
+  }
 
+  private createRoles(props: FargateServiceProps): TaskRoles {
     const secretArns = (service: SecretReference["service"]) =>
       unique(
         Object.values(props.containers)
@@ -84,7 +90,7 @@ export class FargateService extends Construct {
           .filter((reference) => reference.service === service)
           .map((reference) => iamResourceOf(reference, props)),
       ).sort();
-    this.roles = new TaskRoles(this, "roles", {
+    return new TaskRoles(this, "roles", {
       namePrefix: props.name,
       accountId: props.accountId,
       partition: props.partition,
@@ -95,11 +101,13 @@ export class FargateService extends Construct {
       secretsManagerArns: secretArns("secretsmanager"),
       permissionsBoundaryArn: props.permissionsBoundaryArn,
     });
+  }
 
+  private createTaskDefinition(props: FargateServiceProps): EcsTaskDefinition {
     const volumes = props.writablePaths.map((path) => ({ name: volumeName(path), path }));
     const clash = volumes.find((volume, index) => volumes.findIndex((other) => other.name === volume.name) !== index);
     if (clash) throw new InvalidInputError(`Invalid writable paths of ${props.name}: they map to the same volume name "${clash.name}": ${props.writablePaths.join(", ")}`);
-    this.taskDefinition = new EcsTaskDefinition(this, "task-definition", {
+    return new EcsTaskDefinition(this, "task-definition", {
       family: props.name,
       requiresCompatibilities: ["FARGATE"],
       networkMode: "awsvpc",
@@ -110,30 +118,29 @@ export class FargateService extends Construct {
       taskRoleArn: this.roles.taskRole.arn,
       volume: volumes.map((volume) => ({ name: volume.name })),
       containerDefinitions: JSON.stringify(
-        containerNames.map((name) => containerDefinition(name, props.containers[name], props, this.logGroups[name].name, volumes)),
+        Object.keys(props.containers).map((name) => containerDefinition(name, props.containers[name], props, this.logGroups[name].name, volumes)),
       ),
     });
+  }
 
-    this.securityGroup = new SecurityGroup(this, "tasks-security-group", {
+  private createSecurityGroup(props: FargateServiceProps): SecurityGroup {
+    const group = new SecurityGroup(this, "tasks-security-group", {
       // A prefix, not a name: create-before-destroy needs the replacement to coexist with the old group.
       namePrefix: `${props.name}-tasks-`,
       description: `Tasks of ${props.name}: reachable only from their load balancer`,
       vpcId: props.vpcId,
-      egress: [
-        {
-          description: "Outbound: ECR, CloudWatch Logs, SSM/Secrets Manager and the application's own dependencies",
-          protocol: "-1",
-          fromPort: 0,
-          toPort: 0,
-          cidrBlocks: ["0.0.0.0/0"],
-          ipv6CidrBlocks: ["::/0"],
-        },
-      ],
       lifecycle: { createBeforeDestroy: true },
     });
+    // Rules are resources of their own (as the load balancer's ingress rules are), never inline.
+    const outbound = "Outbound: ECR, CloudWatch Logs, SSM/Secrets Manager and the application's own dependencies";
+    new VpcSecurityGroupEgressRule(this, "tasks-egress-ipv4", { securityGroupId: group.id, description: `${outbound} (IPv4)`, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" });
+    new VpcSecurityGroupEgressRule(this, "tasks-egress-ipv6", { securityGroupId: group.id, description: `${outbound} (IPv6)`, ipProtocol: "-1", cidrIpv6: "::/0" });
+    return group;
+  }
 
+  private createService(props: FargateServiceProps): EcsService {
     const hasLoadBalancers = (props.loadBalancers ?? []).length > 0;
-    this.service = new EcsService(this, "service", {
+    return new EcsService(this, "service", {
       name: props.name,
       cluster: this.cluster.arn,
       taskDefinition: this.taskDefinition.arn,

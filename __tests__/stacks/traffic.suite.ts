@@ -141,13 +141,23 @@ describe("security groups", () => {
   test("the load balancer accepts HTTP from anywhere and reaches only the tasks' ports", () => {
     const toAlb = ingress.filter((rule) => rule.security_group_id === albId);
     expect(toAlb.map((rule) => [rule.from_port, rule.cidr_ipv4])).toEqual([[80, "0.0.0.0/0"]]);
-    expect(egress.map((rule) => [rule.security_group_id, rule.referenced_security_group_id, rule.from_port]).sort()).toEqual([
-      [albId, taskId, 4000],
-      [albId, taskId, 80],
+    const fromAlb = egress.filter((rule) => rule.security_group_id === albId);
+    expect(fromAlb.map((rule) => [rule.referenced_security_group_id, rule.from_port]).sort()).toEqual([
+      [taskId, 4000],
+      [taskId, 80],
     ]);
   });
 
+  test("tasks may reach out (ECR, logs, secrets, the app's dependencies), as rules of their own", () => {
+    const fromTasks = egress.filter((rule) => rule.security_group_id === taskId);
+    expect(fromTasks.map((rule) => [rule.ip_protocol, rule.cidr_ipv4 ?? rule.cidr_ipv6])).toEqual([
+      ["-1", "0.0.0.0/0"],
+      ["-1", "::/0"],
+    ]);
+    expect(taskGroup.egress).toBeUndefined();
+  });
+
   test("every rule has a description", () => {
-    for (const rule of [...ingress, ...egress, ...taskGroup.egress]) expect(rule.description).toMatch(/\w/);
+    for (const rule of [...ingress, ...egress]) expect(rule.description).toMatch(/\w/);
   });
 });
