@@ -1,13 +1,14 @@
-import { Aspects, TerraformStack, type IAspect } from "cdktf";
+import { Aspects, DefaultTokenResolver, StringConcat, TerraformDataSource, TerraformResource, TerraformStack, Tokenization, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 import { containerDefinitionProblems } from "./container-rules";
 import { POLICY_DOCUMENTS, policyDocumentDataProblems, policyDocumentProblems } from "./iam-rules";
 
 /**
  * Synth-time policy: what checkov cannot see in cdk.tf.json (container definitions and policies are
- * JSON strings). The aspect registers one validation per stack; the validation reads the stack's
- * final, resolved Terraform JSON (overrides included, exactly what is written to cdk.tf.json), so
- * a resource added later, anywhere in the tree, is checked too.
+ * JSON strings). The aspect registers one validation per stack; the validation reads the resolved
+ * Terraform JSON (overrides included, as written to cdk.tf.json) of every resource of a checked
+ * type, anywhere in the tree, so a resource added later is checked too. Only those resources are
+ * resolved, not the whole stack again: that halves the validation's share of a synth.
  *
  * A validation (not `Annotations.addError`) because the cdktf CLI runs the app with
  * CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS=true, under which error annotations do not fail the
@@ -21,8 +22,30 @@ export class PolicyAspect implements IAspect {
     // Aspects run on every synth (Testing.synth runs them again): register the validation once.
     if (!TerraformStack.isStack(node) || this.validated.has(node)) return;
     this.validated.add(node);
-    node.node.addValidation({ validate: () => stackPolicyProblems(node.node.id, node.toTerraform()) });
+    const stack = node;
+    node.node.addValidation({ validate: () => stackPolicyProblems(stack.node.id, checkedTerraform(stack)) });
   }
+}
+
+const CHECKED_RESOURCES = new Set(["aws_ecs_task_definition", ...Object.keys(POLICY_DOCUMENTS)]);
+const CHECKED_DATA_SOURCES = new Set(["aws_iam_policy_document"]);
+// The resolver cdktf itself resolves a stack with.
+const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/** The resolved Terraform JSON of the stack's checked resources and data sources, merged. */
+function checkedTerraform(stack: TerraformStack): Record<string, any> {
+  const merged: Record<string, any> = {};
+  for (const construct of stack.node.findAll()) {
+    const checked =
+      (TerraformResource.isTerraformResource(construct) && CHECKED_RESOURCES.has(construct.terraformResourceType)) ||
+      (TerraformDataSource.isTerraformDataSource(construct) && CHECKED_DATA_SOURCES.has(construct.terraformResourceType));
+    if (!checked) continue;
+    const fragment = Tokenization.resolve(construct.toTerraform(), { scope: stack, resolver: RESOLVER });
+    for (const [block, byType] of Object.entries<Record<string, Record<string, unknown>>>(fragment)) {
+      for (const [type, byId] of Object.entries(byType)) Object.assign(((merged[block] ??= {})[type] ??= {}), byId);
+    }
+  }
+  return merged;
 }
 
 /** Applies the policy to a stack (stacks/app.ts does it for every stack). */
