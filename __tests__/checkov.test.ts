@@ -42,7 +42,7 @@ describe("checkov report", () => {
       "CKV2_AWS_20", "CKV2_AWS_28", "CKV_AWS_103", "CKV_AWS_150", "CKV_AWS_158", "CKV_AWS_158", "CKV_AWS_2", "CKV_AWS_260",
       "CKV_AWS_260", "CKV_AWS_333", "CKV_AWS_338", "CKV_AWS_338", "CKV_AWS_378", "CKV_AWS_378", "CKV_AWS_91",
     ]);
-    expect(staging.report.passed.length).toBe(70);
+    expect(staging.report.passed.length).toBe(74);
     expect(staging.report.version).toBe("3.3.30");
   });
 
@@ -115,7 +115,7 @@ describe("justifications", () => {
   test("the summary has one row per stack: resources, passed, failed, justified", () => {
     const summary = formatSummary(evaluate(scans(), COMMITTED), "3.3.30");
     expect(summary).toMatch(/^registry +20 +59 +0 +2$/m);
-    expect(summary).toMatch(/^staging +27 +70 +0 +15$/m);
+    expect(summary).toMatch(/^staging +29 +74 +0 +15$/m);
     expect(summary).toContain("Policy passed");
   });
 
