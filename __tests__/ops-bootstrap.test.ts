@@ -8,6 +8,8 @@ import {
   type BucketSettings,
   type PolicyStatement,
 } from "../ops/bucket-settings";
+import { bootstrap, type BootstrapClients } from "../ops/bootstrap";
+import type { Output } from "../ops/cli";
 import { EXIT, explainAwsError } from "../ops/errors";
 import { wantsProgress } from "../ops/progress";
 import { createBucket, locateBucket, parsePolicy, type BucketTarget } from "../ops/state-bucket";
@@ -141,5 +143,48 @@ describe("progress indicator", () => {
     expect(wantsProgress({ isTTY: true }, { CI: "true" })).toBe(false);
     expect(wantsProgress({ isTTY: false }, {})).toBe(false);
     expect(wantsProgress({}, {})).toBe(false);
+  });
+});
+
+describe("bootstrap's usage errors: refused before AWS is asked anything", () => {
+  // Clients that fail the test if called: a usage error must not reach AWS.
+  const untouchable: BootstrapClients = {
+    s3: () => {
+      throw new Error("S3 must not be called");
+    },
+    accountId: async () => {
+      throw new Error("STS must not be called");
+    },
+  };
+  const output = () => {
+    const lines: string[] = [];
+    const sink = { write: (text: string) => lines.push(text) > 0 };
+    return { lines, output: { stdout: sink, stderr: sink, environment: {} } as unknown as Output };
+  };
+  const refusal = async (args: string[]) =>
+    bootstrap(args, output().output, untouchable).then(
+      () => undefined,
+      (error: { message: string; exitCode?: number }) => error,
+    );
+
+  test("two environment names", async () => {
+    expect(await refusal(["staging", "production"])).toMatchObject({ exitCode: EXIT.usage, message: expect.stringContaining("expected at most one environment name, got staging production") });
+  });
+
+  test.each(["0", "-3", "ninety", "1.5"])("--noncurrent-days %s", async (days) => {
+    expect(await refusal([`--noncurrent-days=${days}`])).toMatchObject({ exitCode: EXIT.usage, message: `--noncurrent-days must be a whole number of days >= 1, got "${days}"` });
+  });
+
+  test("an unknown environment names the environments there are", async () => {
+    expect(await refusal(["qa"])).toMatchObject({
+      exitCode: EXIT.usage,
+      message: 'Unknown environment "qa": env/ defines production, staging (one .env.<name> file each).',
+    });
+  });
+
+  test("--help prints the usage and exits 0 without AWS", async () => {
+    const { lines, output: sink } = output();
+    await expect(bootstrap(["--help"], sink, untouchable)).resolves.toBe(EXIT.ok);
+    expect(lines.join("")).toContain("bootstrap");
   });
 });
