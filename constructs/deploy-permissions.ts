@@ -33,7 +33,14 @@ type Arn = (service: string, resource: string) => string;
  */
 function nameScopedStatements(prefix: string, arn: Arn, workloadBoundaryArn?: string): PolicyStatement[] {
   // `city-guided-staging*` also matches `city-guided-staging2-*`: the caller denies such nested environments.
-  const named = (service: string, pattern: (name: string) => string) => [arn(service, pattern(`${prefix}*`))];
+  const named: Named = (service, pattern) => [arn(service, pattern(`${prefix}*`))];
+  return [...serviceStatements(prefix, arn, named, workloadBoundaryArn), ...trafficAndAlertStatements(prefix, arn, named)];
+}
+
+type Named = (service: string, pattern: (name: string) => string) => string[];
+
+/** The ECS cluster and service, the task roles, the log groups. */
+function serviceStatements(prefix: string, arn: Arn, named: Named, workloadBoundaryArn?: string): PolicyStatement[] {
   const roles = arn("iam", `role/${prefix}-*`);
   return [
     {
@@ -83,6 +90,12 @@ function nameScopedStatements(prefix: string, arn: Arn, workloadBoundaryArn?: st
       ],
       Resource: [arn("logs", `log-group:/ecs/${prefix}/*`)],
     },
+  ];
+}
+
+/** The load balancer and its parts, the alarms, the alerts topic, its key's alias and event rule. */
+function trafficAndAlertStatements(prefix: string, arn: Arn, named: Named): PolicyStatement[] {
+  return [
     {
       Sid: "LoadBalancer",
       Effect: "Allow",
