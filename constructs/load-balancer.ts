@@ -63,9 +63,12 @@ export class LoadBalancer extends Construct {
     this.targets = props.targets;
     const secure = props.certificateArn !== undefined;
     this.securityGroup = new SecurityGroup(this, "security-group", {
-      name: `${props.name}-alb`,
+      // A prefix, not a name: a replacement group must coexist with the old one, which the load
+      // balancer keeps using until it is switched over (create before destroy).
+      namePrefix: `${props.name}-alb-`,
       description: `Load balancer of ${props.name}: HTTP(S) from the internet, to the tasks' ports only`,
       vpcId: props.vpcId,
+      lifecycle: { createBeforeDestroy: true },
     });
     for (const port of secure ? [80, 443] : [80]) {
       new VpcSecurityGroupIngressRule(this, `ingress-${port}`, {

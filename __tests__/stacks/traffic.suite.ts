@@ -112,16 +112,18 @@ describe("load balancer", () => {
 });
 
 describe("security groups", () => {
-  const albGroup = byName(stack, "aws_security_group", "city-guided-staging-alb");
+  const albGroup = byName(stack, "aws_security_group", "city-guided-staging-alb-");
   const taskGroup = byName(stack, "aws_security_group", "city-guided-staging-tasks-");
   const albId = referenceOf(stack, "aws_security_group", albGroup, "id");
   const taskId = referenceOf(stack, "aws_security_group", taskGroup, "id");
   const ingress = Object.values(stack.resources("aws_vpc_security_group_ingress_rule")) as any[];
   const egress = Object.values(stack.resources("aws_vpc_security_group_egress_rule")) as any[];
 
-  test("the tasks' group can be replaced without an outage: a new one (name prefix) before the old one goes", () => {
-    expect(taskGroup.lifecycle).toEqual({ create_before_destroy: true });
-    expect(taskGroup.name).toBeUndefined();
+  test("both groups can be replaced without an outage: a new one (name prefix) before the old one goes", () => {
+    for (const group of [taskGroup, albGroup]) {
+      expect(group.lifecycle).toEqual({ create_before_destroy: true });
+      expect(group.name).toBeUndefined();
+    }
   });
 
   test("tasks accept the two container ports only, only from the load balancer's group", () => {
