@@ -6,3 +6,4 @@ import "./stacks/scaling.suite";
 import "./stacks/alerting.suite";
 import "./stacks/synth.suite";
 import "./stacks/construct-errors.suite";
+import "./stacks/aspects.suite";
