@@ -59,10 +59,17 @@ function isUserError(error: unknown): error is Error {
   );
 }
 
-/** A bug: its stack is what a maintainer needs; 70 is EX_SOFTWARE (and what ops/ uses). */
-function exitWithBug(error: unknown): never {
+/** Exit code of every command when it hits a bug: EX_SOFTWARE (1 and 2 carry verdicts). */
+export const EXIT_BUG = 70;
+
+/** A bug: its stack is what a maintainer needs. Every command's last resort prints it this way. */
+export function reportBug(error: unknown): void {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(70);
+}
+
+function exitWithBug(error: unknown): never {
+  reportBug(error);
+  process.exit(EXIT_BUG);
 }
 
 function exitWithMessage(error: Error): never {

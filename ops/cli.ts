@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { ConfigError } from "../config/errors";
+import { ConfigError, EXIT_BUG, reportBug } from "../config/errors";
 import type { EnvironmentConfig, ProjectConfig } from "../config/model";
 import { EXIT, OperationError } from "./errors";
 
@@ -48,8 +48,8 @@ export function runOperation(main: () => Promise<number>): void {
         process.stderr.write(`error: ${error.message}\n`);
         process.exitCode = error.exitCode;
       } else {
-        process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-        process.exitCode = 70;
+        reportBug(error);
+        process.exitCode = EXIT_BUG;
       }
     },
   );

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { indexResources, parseCheckovOutput, stackReport, type RawReport } from "./checkov-report";
 import { evaluate, formatSummary, JUSTIFICATIONS_FILE, parseJustifications, type StackScan } from "./checkov";
-import { InvalidInputError } from "../config/errors";
+import { EXIT_BUG, InvalidInputError, reportBug } from "../config/errors";
 
 /**
  * `npm run policy` (after the synth): checkov on every synthesized stack, judged against the
@@ -107,8 +107,8 @@ if (require.main === module) {
   main().then(
     (code) => process.exit(code),
     (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exit(70);
+      reportBug(error);
+      process.exit(EXIT_BUG);
     },
   );
 }

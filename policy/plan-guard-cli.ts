@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
+import { EXIT_BUG, reportBug } from "../config/errors";
 import { analyzePlan, guard } from "./plan-guard";
 import { renderMarkdown } from "./plan-markdown";
 import { parsePlan, PlanInputError } from "./plan-read";
@@ -87,7 +88,7 @@ if (require.main === module) {
     process.exitCode = output.exitCode;
   } catch (error) {
     // A bug, not a verdict: 1 means "blocked", so a crash must not exit 1.
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 70;
+    reportBug(error);
+    process.exitCode = EXIT_BUG;
   }
 }
