@@ -44,19 +44,22 @@ export function policyDocumentProblems(document: unknown): string[] {
   return statementsProblems(parsed);
 }
 
+/** How a message names a statement: its Sid, or its position. */
+function statementLabel(sid: unknown, index: number): string {
+  return typeof sid === "string" && sid !== "" ? `statement "${sid}"` : `statement #${index + 1}`;
+}
+
 function statementsProblems(document: unknown): string[] {
   const statements = asArray((document as { Statement?: unknown })?.Statement);
   return statements.flatMap((statement: any, index) => {
-    const label = typeof statement?.Sid === "string" && statement.Sid !== "" ? `statement "${statement.Sid}"` : `statement #${index + 1}`;
-    return allowProblems(label, statement?.Effect ?? "Allow", statement?.Action, statement?.NotAction);
+    return allowProblems(statementLabel(statement?.Sid, index), statement?.Effect ?? "Allow", statement?.Action, statement?.NotAction);
   });
 }
 
 /** `aws_iam_policy_document` data source: `statement[].actions / not_actions`, effect Allow by default. */
 export function policyDocumentDataProblems(attributes: Record<string, any>): string[] {
   return asArray(attributes.statement).flatMap((statement: any, index) => {
-    const label = typeof statement?.sid === "string" && statement.sid !== "" ? `statement "${statement.sid}"` : `statement #${index + 1}`;
-    return allowProblems(label, statement?.effect ?? "Allow", statement?.actions, statement?.not_actions);
+    return allowProblems(statementLabel(statement?.sid, index), statement?.effect ?? "Allow", statement?.actions, statement?.not_actions);
   });
 }
 
