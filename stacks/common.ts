@@ -11,6 +11,11 @@ export interface StackFoundationProps {
   readonly stateRegion?: string;
 }
 
+/** The tags every resource of a stack carries (the provider's default tags). */
+export function stackTags(stackName: string): Record<string, string> {
+  return { Project: PROJECT, Environment: stackName, ManagedBy: "cdktf" };
+}
+
 /** Terraform state key of a stack: one object per stack in the shared bucket. */
 export function stateKey(stackName: string): string {
   return `${PROJECT}/${stackName}.tfstate`;
@@ -23,7 +28,7 @@ export function stateKey(stackName: string): string {
 export function addStackFoundation(stack: TerraformStack, props: StackFoundationProps): AwsProvider {
   const provider = new AwsProvider(stack, "aws", {
     region: props.region,
-    defaultTags: [{ tags: { Project: PROJECT, Environment: props.stackName, ManagedBy: "cdktf" } }],
+    defaultTags: [{ tags: stackTags(props.stackName) }],
   });
   const backend = new S3Backend(stack, {
     bucket: props.stateBucket,

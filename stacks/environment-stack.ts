@@ -12,7 +12,8 @@ import { workloadBoundaryArn } from "../constructs/deploy-role";
 import { FargateService, type ContainerSpec } from "../constructs/fargate-service";
 import { LoadBalancer } from "../constructs/load-balancer";
 import { ServiceAutoscaling } from "../constructs/service-autoscaling";
-import { addStackFoundation } from "./common";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { addStackFoundation, stackTags } from "./common";
 
 /** The OCI distribution spec's tag rule, checked by Terraform before any plan. */
 export const IMAGE_TAG_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$";
@@ -38,6 +39,7 @@ export class EnvironmentStack extends TerraformStack {
   public readonly service: FargateService;
   public readonly loadBalancer: LoadBalancer;
   public readonly imageTag: TerraformVariable;
+  private registryRegionProvider?: AwsProvider;
 
   constructor(scope: Construct, config: EnvironmentConfig, options: EnvironmentStackOptions = {}) {
     super(scope, config.name);
@@ -136,7 +138,8 @@ export class EnvironmentStack extends TerraformStack {
       targetGroupArnSuffixes: Object.fromEntries(
         Object.entries(this.loadBalancer.targetGroups).map(([target, group]) => [target, group.arnSuffix]),
       ),
-      serviceArn: this.service.service.arn,
+      // In provider 5.x the service's id is its ARN (6.x adds an `arn` attribute).
+      serviceArn: this.service.service.id,
     });
 
     new TerraformOutput(this, "load_balancer_dns_name", {
@@ -164,13 +167,28 @@ export class EnvironmentStack extends TerraformStack {
   private containerSpec(container: ContainerName, config: EnvironmentConfig): ContainerSpec {
     const repository = new DataAwsEcrRepository(this, `${container}-repository`, {
       name: REPOSITORY_NAMES[container],
-      region: config.registryRegion,
+      provider: this.registryProvider(config),
     });
     return {
       ...config.containers[container],
       image: `${repository.repositoryUrl}:${this.imageTag.stringValue}`,
       repositoryArn: repository.arn,
     };
+  }
+
+  /**
+   * The provider that reads the registry's repositories: the stack's own when the registry shares
+   * its region; otherwise an aliased provider in the registry's region (provider 5.x has no
+   * per-resource `region`, which 6.x adds).
+   */
+  private registryProvider(config: EnvironmentConfig): AwsProvider | undefined {
+    if (config.registryRegion === config.region) return undefined;
+    this.registryRegionProvider ??= new AwsProvider(this, "registry-region", {
+      alias: "registry",
+      region: config.registryRegion,
+      defaultTags: [{ tags: stackTags(config.name) }],
+    });
+    return this.registryRegionProvider;
   }
 
   /**

@@ -47,7 +47,8 @@ describe("alerting", () => {
     expect(pattern).toEqual({
       source: ["aws.ecs"],
       "detail-type": ["ECS Deployment State Change"],
-      resources: [expect.stringMatching(/^\$\{aws_ecs_service\..*\.arn\}$/)],
+      // Provider 5.x: the service's id is its ARN.
+      resources: [expect.stringMatching(/^\$\{aws_ecs_service\..*\.id\}$/)],
       detail: { eventName: ["SERVICE_DEPLOYMENT_FAILED"] },
     });
     expect(stack.resource("aws_cloudwatch_event_target").arn).toBe(topicArn);

@@ -35,8 +35,10 @@ describe("environment stack", () => {
     const production = synthProject(configFrom({ production: "INFRA_AWS_REGION=eu-central-1\nINFRA_STATE_BUCKET=prod-state" })).production;
     expect(production.json.terraform.backend.s3).toMatchObject({ bucket: "prod-state", key: "city-guided/production.tfstate", region: "eu-central-1" });
     expect(production.json.provider.aws[0].region).toBe("eu-central-1");
-    // Images still come from the registry's region.
-    expect(Object.values(production.dataSources("aws_ecr_repository")).map((data: any) => data.region)).toEqual(["eu-west-3", "eu-west-3"]);
+    // Images still come from the registry's region, read through an aliased provider (5.x has no per-resource region).
+    const registryProvider = production.json.provider.aws.find((provider: any) => provider.alias === "registry");
+    expect(registryProvider.region).toBe("eu-west-3");
+    expect(Object.values(production.dataSources("aws_ecr_repository")).map((data: any) => data.provider)).toEqual(["aws.registry", "aws.registry"]);
   });
 
   test("an environment in another region keeps its state in the shared bucket's region unless it names its own bucket", () => {
