@@ -40,4 +40,23 @@ describe("strict env file parsing", () => {
     expect(problems).toEqual([]);
     expect(entries.get("B")?.value).toBe("2");
   });
+
+  describe("an unquoted # starts a comment only after whitespace (Docker Compose's rule, not dotenv's)", () => {
+    test.each([
+      ["COLOR=#ff0000", "#ff0000"],
+      ["APP_URL=https://example.com/#/home", "https://example.com/#/home"],
+      ["CHANNEL=general#ops", "general#ops"],
+      ["KEY=value # comment", "value"],
+      ["KEY=value\t# comment after a tab", "value"],
+      ["KEY=a#b # comment", "a#b"],
+      ["KEY= # only a comment", ""],
+      ["KEY=", ""],
+      ['KEY="quoted # not a comment" # comment', "quoted # not a comment"],
+      ["KEY='#ff0000'", "#ff0000"],
+    ])("%s reads as %j", (line, expected) => {
+      const { entries, problems } = parseEnvFile(`${line}\n`, "env/.env.test");
+      expect(problems).toEqual([]);
+      expect([...entries.values()].map((entry) => entry.value)).toEqual([expected]);
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import { problemAt, type EnvEntry } from "./env-file";
 import type { ConfigProblem } from "./errors";
 import { CONTAINER_NAMES, type ContainerConfig, type ContainerName } from "./model";
+import { intendedSpelling } from "./prefixes";
 import { nameLooksSecret, parseSecretReference, SECRET_REFERENCE_RULE, valueLooksSecret } from "./secrets";
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -19,8 +20,9 @@ export function resolveContainers(entries: ReadonlyMap<string, EnvEntry>, proble
     CONTAINER_NAMES.map((name) => [name, { environment: new Map<string, EnvEntry>(), secrets: new Map<string, EnvEntry>() }]),
   ) as Record<ContainerName, { environment: Map<string, EnvEntry>; secrets: Map<string, EnvEntry> }>;
   const before = problems.length;
-  // Unscoped keys first, so that scoped ones override them.
-  const ordered = [...entries.values()].filter((entry) => !entry.key.startsWith("INFRA_")).sort((a, b) => Number(SCOPED.test(a.key)) - Number(SCOPED.test(b.key)));
+  // Unscoped keys first, so that scoped ones override them. A reserved prefix in the wrong case is
+  // reported by checkPrefixCase (config/prefixes.ts) and never becomes a variable.
+  const ordered = [...entries.values()].filter((entry) => !entry.key.startsWith("INFRA_") && !intendedSpelling(entry.key)).sort((a, b) => Number(SCOPED.test(a.key)) - Number(SCOPED.test(b.key)));
   for (const entry of ordered) {
     const scoped = SCOPED.exec(entry.key);
     let targets: readonly ContainerName[] = CONTAINER_NAMES;

@@ -18,14 +18,20 @@ export interface ParsedEnvFile {
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // One assignment a line: optional `export`, a key, `=`, then an unquoted value (with an optional
 // ` # comment`) or a value quoted on one line with ', " or `.
-const ASSIGNMENT = /^(?:export\s+)?([^=\s]+)\s*=\s*(.*)$/;
+const ASSIGNMENT = /^(?:export\s+)?([^=\s]+)\s*=(.*)$/;
 const QUOTED = /^(['"`])(.*)\1(\s+#.*)?$/;
+// Docker Compose's env-file rule: in an unquoted value, `#` starts a comment only when whitespace
+// precedes it (https://docs.docker.com/compose/env-file/, "Inline comments for unquoted values must
+// be preceded with a space"), so `COLOR=#ff0000` and `URL=https://example.com/#/home` stay whole
+// and `KEY= # note` is empty.
+const INLINE_COMMENT = /\s#.*$/;
 
 /**
  * Parses a `.env` file strictly. dotenv's own parser skips lines it cannot read and keeps the last
- * of duplicate keys without a word; here both are errors with their line numbers. Each accepted line
- * is then decoded by dotenv itself, so values (quotes, escapes, comments) mean what dotenv says.
- * Multi-line values are refused: an environment file is a list of short settings.
+ * of duplicate keys without a word; here both are errors with their line numbers. A quoted value is
+ * decoded by dotenv itself (quotes, escapes). An unquoted value departs from dotenv, which cuts it
+ * at any `#` (`COLOR=#ff0000` would become empty): a comment starts only after whitespace, as in
+ * Docker Compose. Multi-line values are refused: an environment file is a list of short settings.
  */
 export function parseEnvFile(text: string, file: string): ParsedEnvFile {
   const entries = new Map<string, EnvEntry>();
@@ -39,13 +45,15 @@ export function parseEnvFile(text: string, file: string): ParsedEnvFile {
       problems.push({ file, line, rule: "malformed line: expected KEY=value, a # comment or a blank line" });
       return;
     }
-    const [, key, rest] = match;
+    const [, key, afterEquals] = match;
+    const rest = afterEquals.trimStart();
     if (!KEY.test(key)) {
       problems.push({ file, line, key, rule: "malformed key: must be letters, digits and _, not starting with a digit" });
       return;
     }
     const quote = rest.charAt(0);
-    if ((quote === '"' || quote === "'" || quote === "`") && !QUOTED.test(rest)) {
+    const quoted = quote === '"' || quote === "'" || quote === "`";
+    if (quoted && !QUOTED.test(rest)) {
       problems.push({ file, line, key, rule: `unterminated or multi-line quoted value: close the ${quote} on the same line` });
       return;
     }
@@ -54,7 +62,7 @@ export function parseEnvFile(text: string, file: string): ParsedEnvFile {
       problems.push({ file, line, key, rule: `duplicate key: already set on line ${previous.line}` });
       return;
     }
-    const value = parseDotenv(`${key}=${rest}`)[key] ?? "";
+    const value = quoted ? (parseDotenv(`${key}=${rest}`)[key] ?? "") : afterEquals.replace(INLINE_COMMENT, "").trim();
     entries.set(key, { key, value, file, line });
   });
   return { entries, problems };

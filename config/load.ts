@@ -1,13 +1,14 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveContainers } from "./containers";
 import { parseEnvFile, problemAt, type EnvEntry } from "./env-file";
+import { listEnvFolder, readEnvFile } from "./env-folder";
 import { ConfigError, type ConfigProblem } from "./errors";
 import { GITHUB_KEYS, resolveGitHub } from "./github";
 import { describeFargateMemory, isValidFargateSize } from "./fargate";
 import { checkTrafficCombinations } from "./traffic-rules";
 import { INFRA_KEYS, type InfraKey, type InfraValues, type KeyDefinition } from "./keys";
 import type { ContainerConfig, ContainerName, EnvironmentConfig, ProjectConfig, RegistryConfig } from "./model";
+import { checkPrefixCase, intendedSpelling } from "./prefixes";
 import { closest } from "./suggest";
 
 /** The shared defaults file; every other `.env.<name>` in the folder is an environment. */
@@ -27,22 +28,28 @@ export interface EnvironmentSource extends ConfigSource {
   readonly name: string;
 }
 
-/** Reads `<dir>/.env` and every `<dir>/.env.<name>`, and validates them all. Throws ConfigError. */
+/**
+ * Reads `<dir>/.env` and every `<dir>/.env.<name>`, and validates them all. Throws ConfigError,
+ * also for a file that cannot be read (config/env-folder.ts names the fault and the fix).
+ */
 export function loadConfig(dir = "env"): ProjectConfig {
   const sharedPath = join(dir, SHARED_FILE);
-  let files: string[];
-  try {
-    files = readdirSync(dir).sort();
-  } catch {
-    throw new ConfigError([{ file: dir, rule: "configuration folder not found: it must hold .env and one .env.<environment> per environment" }]);
-  }
+  const files = listEnvFolder(dir);
   if (!files.includes(SHARED_FILE)) {
     throw new ConfigError([{ file: sharedPath, rule: "shared configuration file missing: it holds the defaults every environment inherits" }]);
   }
+  const readProblems: ConfigProblem[] = [];
+  const read = (file: string): string => {
+    const result = readEnvFile(file);
+    if ("problem" in result) readProblems.push(result.problem);
+    return "text" in result ? result.text : "";
+  };
+  const shared = { file: sharedPath, text: read(sharedPath) };
   const environments = files
     .filter((file) => file.startsWith(`${SHARED_FILE}.`))
-    .map((file) => ({ name: file.slice(SHARED_FILE.length + 1), file: join(dir, file), text: readFileSync(join(dir, file), "utf8") }));
-  return buildConfig({ file: sharedPath, text: readFileSync(sharedPath, "utf8") }, environments);
+    .map((file) => ({ name: file.slice(SHARED_FILE.length + 1), file: join(dir, file), text: read(join(dir, file)) }));
+  if (readProblems.length > 0) throw new ConfigError(readProblems);
+  return buildConfig(shared, environments);
 }
 
 /** Validates in-memory sources (what tests use); reports every problem of every file at once. */
@@ -156,11 +163,12 @@ function resolveEnvironment(
   };
 }
 
-/** Unknown `INFRA_*` keys, with the closest known key suggested. */
+/** Reserved prefixes in the wrong case, and unknown `INFRA_*` keys with the closest known key suggested. */
 function checkInfraKeys(entries: Entries, problems: ConfigProblem[]): void {
+  checkPrefixCase(entries, problems);
   const known = Object.keys(INFRA_KEYS);
   for (const entry of entries.values()) {
-    if (!entry.key.startsWith("INFRA_") || known.includes(entry.key)) continue;
+    if (!entry.key.startsWith("INFRA_") || known.includes(entry.key) || intendedSpelling(entry.key)) continue;
     const suggestion = closest(entry.key, known);
     problems.push({
       ...problemAt(entry),
