@@ -47,3 +47,25 @@ describe("a reserved prefix in another case is an error with the right spelling,
     );
   });
 });
+
+describe("INFRA_AWS_REGION must be a region the AWS SDK lists", () => {
+  test("a well-formed region that does not exist is refused with the nearest known ones", () => {
+    const message = configErrorOf({ staging: "INFRA_AWS_REGION=eu-west-9" });
+    expect(message).toContain(
+      'env/.env.staging:1: INFRA_AWS_REGION="eu-west-9": must be an AWS region the AWS SDK lists, such as eu-west-3 (eu-west-9 is not a region the AWS SDK knows: did you mean eu-west-1? Known eu-* regions: ',
+    );
+    expect(message).toMatch(/Known eu-\* regions: [^)]*eu-central-1[^)]*eu-west-3\)/);
+  });
+
+  test("a misspelt direction gets the region meant", () => {
+    expect(configErrorOf({ staging: "INFRA_AWS_REGION=eu-wst-3" })).toContain("did you mean eu-west-3?");
+  });
+
+  test("in the shared file, the registry's region is refused too", () => {
+    expect(configErrorOf({ staging: "" }, `${MINIMAL_SHARED}INFRA_AWS_REGION=us-east-9\n`)).toContain('env/.env:2: INFRA_AWS_REGION="us-east-9": must be an AWS region the AWS SDK lists');
+  });
+
+  test.each(["eu-west-3", "us-east-1", "ap-southeast-7", "us-gov-west-1", "cn-north-1"])("%s is accepted", (region) => {
+    expect(configFrom({ staging: `INFRA_AWS_REGION=${region}` }).environments[0].region).toBe(region);
+  });
+});

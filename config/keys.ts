@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FARGATE_CPU_VALUES } from "./fargate";
+import { isKnownRegion, unknownRegionHint } from "./regions";
 
 /**
  * Where a key may be set: `registry` keys describe the shared ECR registry and belong in the shared
@@ -77,8 +78,13 @@ export const INFRA_KEYS = {
     scope: "environment",
     description: "AWS region of the stack (the registry uses the shared file's value)",
     default: "eu-west-3",
-    allowed: "an AWS region name such as eu-west-3",
-    schema: matching(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/),
+    allowed: "an AWS region the AWS SDK lists, such as eu-west-3",
+    // A well-formed name that is no region (eu-west-9) would pass `plan` and fail only at the first
+    // AWS call: refused here from the SDK's offline list, with the nearest names it knows.
+    schema: matching(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/).refine(isKnownRegion, {
+      error: (issue) => unknownRegionHint(String(issue.input)),
+      params: { hint: true },
+    }),
   },
   INFRA_STATE_BUCKET: {
     scope: "environment",

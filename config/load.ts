@@ -197,7 +197,10 @@ function resolveInfraValues<K extends InfraKey>(
     if (result.success) {
       values[key] = result.data;
     } else {
-      problems.push(entry ? { ...problemAt(entry), rule: `must be ${definition.allowed}` } : { file, key, rule: `invalid default: ${definition.allowed}` });
+      // A rule may add a hint of its own (params.hint), such as the nearest AWS region.
+      const hint = result.error.issues.find((issue) => issue.code === "custom" && issue.params?.hint)?.message;
+      const rule = `must be ${definition.allowed}${hint ? ` (${hint})` : ""}`;
+      problems.push(entry ? { ...problemAt(entry), rule } : { file, key, rule: `invalid default: ${definition.allowed}` });
       ok = false;
     }
   }
