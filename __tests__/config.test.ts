@@ -73,7 +73,7 @@ describe("configuration errors name the file, the key, the value and the rule", 
     ["registry key per environment", "INFRA_ECR_KEEP_IMAGES=5", 'env/.env.staging:1: INFRA_ECR_KEEP_IMAGES="5": is a setting of the shared ECR registry: set it in the shared file (env/.env)'],
     ["unknown container scope", "DB__HOST=x", 'env/.env.staging:1: DB__HOST (value hidden): unknown container scope "DB__": use API__ or WEB__'],
     ["secret also plain", "DATABASE_URL=x\nSECRET_DATABASE_URL=ssm:/a", "DATABASE_URL is also a plain variable of the api container (env/.env.staging:1): keep one"],
-    ["region", "INFRA_AWS_REGION=paris", 'INFRA_AWS_REGION="paris": must be an AWS region name'],
+    ["region", "INFRA_AWS_REGION=paris", 'INFRA_AWS_REGION="paris": must be an AWS region the AWS SDK lists'],
   ];
   test.each(cases)("%s", (_name, text, expected) => {
     expect(configErrorOf({ staging: text })).toContain(expected);

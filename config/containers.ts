@@ -47,7 +47,7 @@ export function resolveContainers(entries: ReadonlyMap<string, EnvEntry>, proble
       }
       continue;
     }
-    if (nameLooksSecret(name) || valueLooksSecret(entry.value)) {
+    if (nameLooksSecret(name) || valueLooksSecret(entry.value, name)) {
       problems.push({
         ...problemAt(entry, true),
         rule: `looks like a secret: store it in SSM Parameter Store or Secrets Manager and set SECRET_${name}=<reference> instead`,

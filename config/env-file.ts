@@ -70,6 +70,6 @@ export function parseEnvFile(text: string, file: string): ParsedEnvFile {
 
 /** Where an entry is, for a problem message; the value is left out when it looks like a secret. */
 export function problemAt(entry: EnvEntry, hideValue = false): Pick<ConfigProblem, "file" | "line" | "key" | "value" | "hideValue"> {
-  const hide = hideValue || valueLooksSecret(entry.value);
+  const hide = hideValue || valueLooksSecret(entry.value, entry.key);
   return { file: entry.file, line: entry.line, key: entry.key, value: hide ? undefined : entry.value, hideValue: hide };
 }

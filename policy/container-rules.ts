@@ -34,7 +34,7 @@ function containerProblems(container: Record<string, unknown>, index: number): s
   for (const variable of environment) {
     const name = String(variable?.name);
     const byName = nameLooksSecret(name);
-    const byValue = typeof variable?.value === "string" && valueLooksSecret(variable.value);
+    const byValue = typeof variable?.value === "string" && valueLooksSecret(variable.value, name);
     if (byName || byValue) {
       const why = byName ? "its name says it holds a secret" : "its value looks like a credential (value not shown)";
       problems.push(
