@@ -45,8 +45,9 @@ describe("values in a known credential format are found, each by its rule", () =
     expect(secretRuleFor(value)).toBe(rule);
   });
 
-  test("a token inside a longer value is found too", () => {
+  test("a token inside a longer value is found too, even after AWS's documented example key", () => {
     expect(valueLooksSecret(`Bearer ${fake(["gh", "p_"], 36)}`)).toBe(true);
+    expect(secretRuleFor(`AKIAIOSFODNN7EXAMPLE,${fake(["AK", "IA"], 16, UPPER_BASE32)}`)).toBe("aws-access-token");
   });
 
   test("an AWS secret key under a name that says aws ... key is found by detect-secrets' rule", () => {

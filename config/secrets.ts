@@ -54,7 +54,7 @@ let compiled: readonly CompiledRule[] | undefined;
 function compiledRules(): readonly CompiledRule[] {
   compiled ??= SECRET_RULES.map((rule) => ({
     rule,
-    regex: new RegExp(rule.pattern, rule.flags),
+    regex: new RegExp(rule.pattern, `${rule.flags}g`), // every match, as gitleaks reads them
     allow: rule.allow.map((allowed) => new RegExp(allowed.pattern, allowed.flags)),
   }));
   return compiled;
@@ -81,12 +81,11 @@ export function shannonEntropy(text: string): number {
 
 /** gitleaks' decision for one rule: a match whose secret part is random enough and no known example. */
 function ruleFinds({ rule, regex, allow }: CompiledRule, text: string): boolean {
-  const match = regex.exec(text);
-  if (!match) return false;
-  const groups = match.slice(1);
-  const secret = (rule.secretGroup > 0 ? match[rule.secretGroup] : groups.find((group) => group)) ?? match[0];
-  if (rule.entropy > 0 && shannonEntropy(secret) <= rule.entropy) return false;
-  return !allow.some((allowed) => allowed.test(secret));
+  return [...text.matchAll(regex)].some((match) => {
+    const secret = (rule.secretGroup > 0 ? match[rule.secretGroup] : match.slice(1).find((group) => group)) ?? match[0];
+    if (rule.entropy > 0 && shannonEntropy(secret) <= rule.entropy) return false;
+    return !allow.some((allowed) => allowed.test(secret));
+  });
 }
 
 /** True when a name says it holds a secret (PASSWORD, TOKEN, API_KEY...). */
