@@ -1,4 +1,4 @@
-import { configErrorOf, configFrom, MINIMAL_SHARED } from "./helpers";
+import { configErrorOf, configFrom, MINIMAL_SHARED } from "./config-helpers";
 
 describe("values with # reach the containers whole", () => {
   test("a hex color and a URL fragment are kept; a comment after a space is dropped", () => {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { buildSync } from "esbuild";
 import { loadConfig } from "../config/load";
-import { MINIMAL_SHARED } from "./helpers";
+import { MINIMAL_SHARED } from "./config-helpers";
 
 /** A scratch env folder that any user may traverse (the unreadable cases run as another user). */
 function envFolder(files: Record<string, string> = { ".env": MINIMAL_SHARED, ".env.staging": "" }): string {

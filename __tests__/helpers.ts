@@ -1,16 +1,10 @@
 import { Testing, type TerraformStack } from "cdktf";
-import { buildConfig, type EnvironmentSource } from "../config/load";
 import type { ProjectConfig } from "../config/model";
 import { addStacks } from "../stacks/app";
+import { configFrom, MINIMAL_SHARED } from "./config-helpers";
 
-/** The smallest valid shared file; tests add what they exercise. */
-export const MINIMAL_SHARED = "INFRA_STATE_BUCKET=test-state-bucket\n";
-
-/** Builds a project config from in-memory files: `{ staging: "INFRA_...=..." }`. */
-export function configFrom(environments: Record<string, string>, shared = MINIMAL_SHARED): ProjectConfig {
-  const sources: EnvironmentSource[] = Object.entries(environments).map(([name, text]) => ({ name, file: `env/.env.${name}`, text }));
-  return buildConfig({ file: "env/.env", text: shared }, sources);
-}
+// Config-only tests import ./config-helpers directly: it spares them loading cdktf and the stacks.
+export { configErrorOf, configFrom, MINIMAL_SHARED } from "./config-helpers";
 
 /** The synthesized Terraform JSON of one stack, with lookups by resource type. */
 export class SynthesizedStack {
@@ -62,14 +56,4 @@ export function synthProject(config: ProjectConfig): Record<string, SynthesizedS
 /** Synthesizes one environment named `staging` from its file's text. */
 export function synthEnvironment(text: string, shared = MINIMAL_SHARED): SynthesizedStack {
   return synthProject(configFrom({ staging: text }, shared)).staging;
-}
-
-/** The error message a config produces (fails the test when it is valid). */
-export function configErrorOf(environments: Record<string, string>, shared = MINIMAL_SHARED): string {
-  try {
-    configFrom(environments, shared);
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error("expected the configuration to be refused");
 }

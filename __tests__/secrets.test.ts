@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SECRET_RULES, SECRET_RULE_SOURCES } from "../config/secret-rules.generated";
 import { secretRuleFor, valueLooksSecret } from "../config/secrets";
-import { configErrorOf, configFrom } from "./helpers";
+import { configErrorOf, configFrom } from "./config-helpers";
 
 /**
  * A fake credential of a given shape, from a fixed seed. Prefixes are joined at run time so that no
