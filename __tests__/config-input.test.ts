@@ -57,6 +57,10 @@ describe("INFRA_AWS_REGION must be a region the AWS SDK lists", () => {
     expect(message).toMatch(/Known eu-\* regions: [^)]*eu-central-1[^)]*eu-west-3\)/);
   });
 
+  test("a name that is not shaped like a region gets the rule alone", () => {
+    expect(configErrorOf({ staging: "INFRA_AWS_REGION=paris" })).toMatch(/INFRA_AWS_REGION="paris": must be an AWS region the AWS SDK lists, such as eu-west-3$/);
+  });
+
   test("a misspelt direction gets the region meant", () => {
     expect(configErrorOf({ staging: "INFRA_AWS_REGION=eu-wst-3" })).toContain("did you mean eu-west-3?");
   });

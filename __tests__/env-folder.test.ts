@@ -40,6 +40,12 @@ describe("file-system faults of the env folder are one configuration problem eac
     expect(message).toMatch(/^Invalid configuration \(1 problem\):\n {2}- [^\n]+$/);
   });
 
+  test("a symbolic link to a regular file is read like the file", () => {
+    const dir = envFolder({ ".env": MINIMAL_SHARED, "qa.txt": "INFRA_MIN_CAPACITY=1\n" });
+    symlinkSync("qa.txt", join(dir, ".env.qa"));
+    expect(loadConfig(dir).environments.map((environment) => [environment.name, environment.minCapacity])).toEqual([["qa", 1]]);
+  });
+
   test("a shared .env that is a folder is named", () => {
     const dir = envFolder({ ".env.staging": "" });
     mkdirSync(join(dir, ".env"));

@@ -16,17 +16,17 @@ export function listEnvFolder(dir: string): string[] {
   try {
     return readdirSync(dir).sort();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const rule =
-      code === "ENOENT"
-        ? `configuration folder not found: ${FOLDER_ROLE}`
-        : code === "ENOTDIR"
-          ? `is not a folder: the configuration folder ${FOLDER_ROLE.replace("it must", "must")}`
-          : code === "EACCES" || code === "EPERM"
-            ? `configuration folder cannot be read (permission denied): let the user running this command list it (chmod u+rx ${dir})`
-            : `configuration folder cannot be read (${code ?? String(error)}): ${FOLDER_ROLE}`;
-    throw new ConfigError([{ file: dir, rule }]);
+    throw new ConfigError([{ file: dir, rule: folderRule((error as NodeJS.ErrnoException).code ?? String(error), dir) }]);
   }
+}
+
+function folderRule(code: string, dir: string): string {
+  if (code === "ENOENT") return `configuration folder not found: ${FOLDER_ROLE}`;
+  if (code === "ENOTDIR") return `is not a folder: the configuration folder ${FOLDER_ROLE.replace("it must", "must")}`;
+  if (code === "EACCES" || code === "EPERM") {
+    return `configuration folder cannot be read (permission denied): let the user running this command list it (chmod u+rx ${dir})`;
+  }
+  return `configuration folder cannot be read (${code}): ${FOLDER_ROLE}`;
 }
 
 /** A file's text, or the problem that keeps it from being read. */

@@ -81,7 +81,7 @@ export const INFRA_KEYS = {
     allowed: "an AWS region the AWS SDK lists, such as eu-west-3",
     // A well-formed name that is no region (eu-west-9) would pass `plan` and fail only at the first
     // AWS call: refused here from the SDK's offline list, with the nearest names it knows.
-    schema: matching(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/).refine(isKnownRegion, {
+    schema: z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, { abort: true }).refine(isKnownRegion, {
       error: (issue) => unknownRegionHint(String(issue.input)),
       params: { hint: true },
     }),
