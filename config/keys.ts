@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { FARGATE_CPU_VALUES } from "./fargate";
-import { isKnownRegion, unknownRegionHint } from "./regions";
+import { knownRegion } from "./regions";
 
 /**
  * Where a key may be set: `registry` keys describe the shared ECR registry and belong in the shared
@@ -79,12 +79,7 @@ export const INFRA_KEYS = {
     description: "AWS region of the stack (the registry uses the shared file's value)",
     default: "eu-west-3",
     allowed: "an AWS region the AWS SDK lists, such as eu-west-3",
-    // A well-formed name that is no region (eu-west-9) would pass `plan` and fail only at the first
-    // AWS call: refused here from the SDK's offline list, with the nearest names it knows.
-    schema: z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, { abort: true }).refine(isKnownRegion, {
-      error: (issue) => unknownRegionHint(String(issue.input)),
-      params: { hint: true },
-    }),
+    schema: knownRegion(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/),
   },
   INFRA_STATE_BUCKET: {
     scope: "environment",

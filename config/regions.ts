@@ -1,4 +1,5 @@
 import { partition } from "@aws-sdk/core/client";
+import { z } from "zod";
 import { closest } from "./suggest";
 
 /**
@@ -29,4 +30,16 @@ export function unknownRegionHint(name: string): string {
   if (near.length === 0) return `${name} is not a region the AWS SDK knows`;
   const suggestion = closest(name, near);
   return `${name} is not a region the AWS SDK knows${suggestion ? `: did you mean ${suggestion}?` : ""} Known ${area}-* regions: ${near.join(", ")}`;
+}
+
+/**
+ * A region name of the given shape that the SDK lists. A well-formed name that is no region
+ * (eu-west-9) would pass `plan` and fail only at the first AWS call; refused here, its message
+ * carries the nearest known names as a hint (params.hint, which config/load.ts adds to the rule).
+ */
+export function knownRegion(shape: RegExp): z.ZodType<string, string> {
+  return z
+    .string()
+    .regex(shape, { abort: true })
+    .refine(isKnownRegion, { error: (issue) => unknownRegionHint(String(issue.input)), params: { hint: true } });
 }
