@@ -76,6 +76,33 @@ describe("the replay finds the defects of the design before issue 10", () => {
   });
 });
 
+describe("the docs say what the replay measures", () => {
+  const docs = readFileSync("docs/traffic-and-scaling.md", "utf8");
+  const readme = readFileSync("README.md", "utf8");
+  const clock = (seconds: number) => `${Math.floor(seconds / 60)} min${seconds % 60 ? ` ${seconds % 60} s` : ""}`;
+
+  test.each([
+    ["metrics 1 minute late", "a visitor arrives while at zero and retries every 10 s"],
+    ["metrics 2 minutes late", "metrics land 2 minutes late"],
+    ["metrics 3 minutes late", "metrics land 3 minutes late"],
+    ["metrics 1 minute late, health checks pass after 3 minutes", "a task takes 3 minutes to pass its health checks"],
+  ])("the wake table's row '%s'", (row, name) => {
+    const scenario = SCENARIOS.find((candidate) => candidate.name === name)!;
+    const { clients, result } = run(scenario, setupFor(15), "synthesized");
+    const first503 = result.requests.find((request) => request.answer === 503)!.second;
+    const woke = result.changes.find((change) => change.from === 0)!.second;
+    const answered = (clients[0] as Visitor).answeredAt!;
+    expect(docs).toContain(`| ${row} | ${clock(woke - first503)} | ${clock(answered - first503)} |`);
+  });
+
+  test("no page claims that RequestCount counts requests without a target", () => {
+    for (const text of [docs, readme]) {
+      expect(text).not.toMatch(/RequestCount[^.|]*(exists|published|counted)[^.|]*(without|with zero|with no) (any )?targets?/i);
+      expect(text).toContain("HTTPCode_ELB_5XX_Count");
+    }
+  });
+});
+
 describe("INFRA_IDLE_MINUTES and the wake window", () => {
   test("the least idle window the config accepts is the construct's (the wake alarm's window)", () => {
     expect(setupFor(MIN_IDLE_MINUTES).alarms.find((alarm) => shortName(alarm.name) === "idle")?.evaluationPeriods).toBe(MIN_IDLE_MINUTES);
