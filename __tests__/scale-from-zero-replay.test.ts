@@ -58,6 +58,8 @@ describe.each(["synthesized", "reversed"] as const)("replay through the synthesi
     const visitor = clients.find((client): client is Visitor => client instanceof Visitor);
     if (scenario.visitorIsAnswered && visitor) {
       const arrival = result.requests[0].second;
+      const woke = result.changes.find((change) => change.from === 0);
+      check(result, woke !== undefined && woke.second - arrival <= wakeBoundSeconds(maxDelay), `the wake policy acted at ${woke?.second}s for a visitor who came at ${arrival}s: the documented bound is ${wakeBoundSeconds(maxDelay)}s`);
       const bound = answerBoundSeconds(world, 10);
       check(result, visitor.answeredAt !== undefined && visitor.answeredAt - arrival <= bound, `the visitor who came at ${arrival}s was answered at ${visitor.answeredAt}s: the documented bound is ${bound}s`);
     }

@@ -93,6 +93,12 @@ export const SCENARIOS: readonly Scenario[] = [
     expectedChanges: [[0, 1], [1, 0]],
   },
   {
+    name: "a visitor gives up after 30 s: the service wakes for nobody and sleeps again",
+    clients: () => [new Visitor({ arrivesAt: 600, retryEverySeconds: 10, givesUpAfterSeconds: 30 })],
+    minutes: 40,
+    expectedChanges: [[0, 1], [1, 0]],
+  },
+  {
     name: "a visitor arrives a minute after the service went to sleep",
     world: { initialTasks: 1 },
     clients: () => [new SteadyTraffic(0, 300, 15), retryingVisitor(1320)],

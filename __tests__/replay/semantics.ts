@@ -118,6 +118,18 @@ export const CLOUDWATCH = {
   },
 } as const;
 
+export const APPLICATION_AUTO_SCALING = {
+  /** After a step policy changed the capacity, its further scale-ins wait for its cooldown. (ExactCapacity repeats set the same value.) */
+  scaleInWaitsForCooldown: {
+    value: true,
+    source: {
+      title: "StepScalingPolicyConfiguration (Application Auto Scaling API Reference)",
+      url: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepScalingPolicyConfiguration.html",
+      says: "Cooldown: with scale-in policies, scale-in activities are blocked until the cooldown period has expired.",
+    },
+  },
+} as const;
+
 export const LOAD_BALANCER = {
   /** Requests go to healthy targets only; with none (no task, or a task still in its first health checks) the ALB answers 503 itself. */
   routesToHealthyTargetsOnly: {

@@ -2,10 +2,10 @@
 // healthy task or answers 503 itself; ECS starts and stops tasks to follow the desired count; each
 // minute CloudWatch evaluates the synthesized scaling alarms on the datapoints that have landed by
 // then and, while an alarm is in ALARM, Application Auto Scaling applies its policy (every minute).
-import { evaluateAlarm, policyOutcome, type AlarmState, type MetricRef, type ScalingSetup } from "./alarms";
+import { evaluateAlarm, policyOutcome, type AlarmState, type Evaluation, type MetricRef, type ScalingAlarm, type ScalingSetup } from "./alarms";
 import type { Client } from "./clients";
 import type { Series } from "./metric-math";
-import { CLOUDWATCH, LOAD_BALANCER, semanticsOf } from "./semantics";
+import { APPLICATION_AUTO_SCALING, CLOUDWATCH, LOAD_BALANCER, semanticsOf } from "./semantics";
 
 export interface WorldOptions {
   readonly setup: ScalingSetup;
@@ -87,10 +87,7 @@ export function replay(options: WorldOptions): Replay {
       for (const alarm of alarms) {
         const evaluation = evaluateAlarm(alarm, minute, (metric, range) => visibleSeries(options, buckets, metric, range, minute));
         states[alarm.name] = evaluation.state;
-        if (evaluation.state !== "ALARM") continue;
-        const wanted = Math.min(options.setup.maxCapacity, Math.max(options.setup.minCapacity, policyOutcome(alarm, evaluation, desired)));
-        if (wanted !== desired) changes.push({ second, from: desired, to: wanted, by: alarm.policy.name });
-        desired = wanted;
+        if (evaluation.state === "ALARM") desired = act(alarm, evaluation, desired, second, options.setup, changes);
       }
     }
     reconcile(tasks, desired, second, options);
@@ -110,6 +107,20 @@ export function replay(options: WorldOptions): Replay {
     if (second % 60 === 59) rows.push({ minute, desired, runningMax: bucket.runningMax, forwarded: bucket.forwarded, answered503: bucket.answered503, alarms: states });
   }
   return { changes, rows, requests };
+}
+
+/**
+ * Application Auto Scaling runs the alarm's policy: the new desired count, within the target's
+ * range. A ChangeInCapacity scale-in is refused within the policy's cooldown after its last change.
+ */
+function act(alarm: ScalingAlarm, evaluation: Evaluation, desired: number, second: number, setup: ScalingSetup, changes: DesiredChange[]): number {
+  const wanted = Math.min(setup.maxCapacity, Math.max(setup.minCapacity, policyOutcome(alarm, evaluation, desired)));
+  if (wanted === desired) return desired;
+  const last = changes.filter((change) => change.by === alarm.policy.name).at(-1);
+  const cooling = last !== undefined && second - last.second < alarm.policy.cooldownSeconds;
+  if (wanted < desired && alarm.policy.adjustmentType === "ChangeInCapacity" && cooling && APPLICATION_AUTO_SCALING.scaleInWaitsForCooldown.value) return desired;
+  changes.push({ second, from: desired, to: wanted, by: alarm.policy.name });
+  return wanted;
 }
 
 /** ECS's service scheduler: start tasks up to the desired count, stop the newest (not yet running first) beyond it. */
