@@ -31,8 +31,10 @@ function check(result: Replay, condition: boolean, what: string): void {
   if (!condition) throw new Error(`${what}\n${timeline(result)}`);
 }
 
-function lastRequestBefore(result: Replay, second: number): number | undefined {
-  return result.requests.filter((request) => request.second < second).at(-1)?.second;
+/** The last request before `second`; with `landedAfterMinutes`, only one whose datapoint had landed by then. */
+function lastRequestBefore(result: Replay, second: number, landedAfterMinutes?: number): number | undefined {
+  const landed = (request: { second: number }) => landedAfterMinutes === undefined || Math.floor(request.second / 60) + 1 + landedAfterMinutes <= Math.floor(second / 60);
+  return result.requests.filter((request) => request.second < second && landed(request)).at(-1)?.second;
 }
 
 describe.each(["synthesized", "reversed"] as const)("replay through the synthesized alarms (alarms evaluated in %s order)", (alarmOrder) => {
@@ -44,7 +46,7 @@ describe.each(["synthesized", "reversed"] as const)("replay through the synthesi
     for (const change of result.changes) {
       if (shortName(change.by) === "wake") check(result, change.from === 0, `the wake policy changed ${change.from} -> ${change.to}: it may only start a sleeping service`);
       if (change.to === 0) {
-        const last = lastRequestBefore(result, change.second);
+        const last = lastRequestBefore(result, change.second, scenario.blindSpot ? world.delayMinutes["AWS/ApplicationELB"] : undefined);
         const [least, most] = sleepBoundsSeconds(idleMinutes);
         const quiet = last === undefined ? Number.POSITIVE_INFINITY : change.second - last;
         check(result, quiet >= least, `scaled to zero at ${change.second}s, ${quiet}s after a request: sooner than INFRA_IDLE_MINUTES=${idleMinutes}`);

@@ -29,6 +29,11 @@ export interface Scenario {
   readonly expectedChanges: readonly (readonly [number, number])[];
   /** The first visitor must be answered (the service wakes for them). */
   readonly visitorIsAnswered?: boolean;
+  /**
+   * A request arrives in the idle alarm's blind spot (its minute has not landed when the alarm
+   * acts): "INFRA_IDLE_MINUTES without a request" then holds for the requests CloudWatch has seen.
+   */
+  readonly blindSpot?: boolean;
 }
 
 /** All three metric namespaces `minutes` late. */
@@ -104,6 +109,14 @@ export const SCENARIOS: readonly Scenario[] = [
     clients: () => [new SteadyTraffic(0, 300, 15), retryingVisitor(1320)],
     minutes: 60,
     expectedChanges: [[1, 0], [0, 1], [1, 0]],
+  },
+  {
+    name: "a visitor arrives in the idle alarm's blind spot: the service sleeps under them and wakes again",
+    world: { initialTasks: 1 },
+    clients: () => [new SteadyTraffic(0, 300, 15), retryingVisitor(1265)],
+    minutes: 60,
+    expectedChanges: [[1, 0], [0, 1], [1, 0]],
+    blindSpot: true,
   },
   {
     name: "three tasks serve traffic while the ECS metrics land 2 minutes after the load balancer's",
