@@ -89,8 +89,13 @@ export function parse(expression: string): Node {
 
 /** Evaluates an expression; `range` is every minute of the query, `lookup` resolves ids. */
 export function evaluate(expression: string, range: readonly number[], lookup: (id: string) => Value): Value {
-  return evaluateNode(parse(expression), range, lookup);
+  let tree = parsed.get(expression);
+  if (!tree) parsed.set(expression, (tree = parse(expression)));
+  return evaluateNode(tree, range, lookup);
 }
+
+/** An alarm's expression is evaluated every simulated minute: parse it once. */
+const parsed = new Map<string, Node>();
 
 function evaluateNode(node: Node, range: readonly number[], lookup: (id: string) => Value): Value {
   const recurse = (child: Node) => evaluateNode(child, range, lookup);
