@@ -78,6 +78,18 @@ describe("the replay finds the defects of the design before issue 10", () => {
     expect((clients[0] as Visitor).answeredAt).toBeUndefined();
     expect(result.requests.every((request) => request.answer === 503)).toBe(true);
   });
+
+  test("an idle alarm blind to 503s (RequestCount only) sets the woken service back to 0 while it starts", () => {
+    const oldIdle = scalingSetupOf(before).alarms.find((alarm) => shortName(alarm.name) === "idle")!;
+    const current = setupFor(15);
+    const mixed = { ...current, alarms: current.alarms.map((alarm) => (shortName(alarm.name) === "idle" ? { ...alarm, expression: oldIdle.expression } : alarm)) };
+    const { result } = run(SCENARIOS[0], mixed, "synthesized");
+    expect(oldIdle.expression).toBe("FILL(requests, 0)");
+    const [woken, undone] = result.changes.map((change) => ({ ...change, by: shortName(change.by) }));
+    expect(woken).toMatchObject({ from: 0, to: 1, by: "wake" });
+    expect(undone).toMatchObject({ from: 1, to: 0, by: "idle" });
+    expect(undone.second - woken.second).toBeLessThanOrEqual(120);
+  });
 });
 
 describe("the docs say what the replay measures", () => {
