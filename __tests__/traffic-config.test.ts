@@ -21,8 +21,9 @@ describe("traffic configuration", () => {
   });
 
   test.each([
-    ["INFRA_IDLE_MINUTES=0", 'INFRA_IDLE_MINUTES="0": must be 1-1440 (CloudWatch evaluates at most one day of 1-minute periods)'],
-    ["INFRA_IDLE_MINUTES=1441", 'INFRA_IDLE_MINUTES="1441": must be 1-1440'],
+    ["INFRA_IDLE_MINUTES=0", 'INFRA_IDLE_MINUTES="0": must be 5-1440 (at least the wake alarm\'s 5 minutes'],
+    ["INFRA_IDLE_MINUTES=4", 'INFRA_IDLE_MINUTES="4": must be 5-1440'],
+    ["INFRA_IDLE_MINUTES=1441", 'INFRA_IDLE_MINUTES="1441": must be 5-1440'],
     ["INFRA_CERTIFICATE_ARN=arn:aws:iam::123456789012:server-certificate/site", "INFRA_CERTIFICATE_ARN=\"arn:aws:iam::123456789012:server-certificate/site\": must be an ACM certificate ARN in INFRA_AWS_REGION"],
     ["INFRA_WEB_HEALTH_PATH=health", 'INFRA_WEB_HEALTH_PATH="health": must be an absolute URL path without spaces, query or fragment'],
     ["INFRA_API_HEALTH_PATH=/api/health?full=1", 'INFRA_API_HEALTH_PATH="/api/health?full=1": must be an absolute URL path without spaces, query or fragment'],

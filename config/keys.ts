@@ -217,8 +217,10 @@ export const INFRA_KEYS = {
     scope: "environment",
     description: "Minutes without a request after which a service with INFRA_MIN_CAPACITY=0 scales to zero",
     default: "15",
-    allowed: "1-1440 (CloudWatch evaluates at most one day of 1-minute periods)",
-    schema: integer(1, 1440),
+    // The least is the wake alarm's window (MIN_IDLE_MINUTES in constructs/scale-from-zero.ts; a
+    // test keeps the two equal): a shorter idle window could act while the wake alarm still does.
+    allowed: "5-1440 (at least the wake alarm's 5 minutes; CloudWatch evaluates at most one day of 1-minute periods)",
+    schema: integer(5, 1440),
   },
   INFRA_ALERT_EMAIL: {
     scope: "environment",

@@ -25,15 +25,32 @@ export function expressionQuery(id: string, expression: string, label: string): 
   return { id, expression, label, returnData: true };
 }
 
-/** Requests the load balancer received: published even when no target is registered. */
+/**
+ * Requests the load balancer forwarded to a target. AWS's "CloudWatch metrics for your Application
+ * Load Balancer" page: RequestCount "is only incremented for requests where the load balancer node
+ * was able to choose a target". With no registered target it stays at zero (or unpublished): it
+ * proves a target existed, never that a sleeping service was asked for.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+ */
 export function requestCount(id: string, loadBalancerArnSuffix: string): CloudwatchMetricAlarmMetricQuery {
   return metricQuery(id, "AWS/ApplicationELB", "RequestCount", "Sum", { LoadBalancer: loadBalancerArnSuffix });
 }
 
 /**
+ * 5xx answers the load balancer gave itself (not its targets). With no registered target the ALB
+ * answers every request with 503, counted here (and in HTTPCode_ELB_503_Count), per load
+ * balancer; published only for minutes with a nonzero value (same AWS page as RequestCount).
+ */
+export function loadBalancer5xxCount(id: string, loadBalancerArnSuffix: string): CloudwatchMetricAlarmMetricQuery {
+  return metricQuery(id, "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", { LoadBalancer: loadBalancerArnSuffix });
+}
+
+/**
  * The service's running tasks, two independent ways: the basic ECS CPU metric exists only while
- * a task is RUNNING (its SampleCount is > 0 then), and Container Insights counts them. Alarms
- * that must be sure "no task runs" require both to say so.
+ * a task is RUNNING (its SampleCount is > 0 then; "Amazon ECS CloudWatch metrics": "If a cluster,
+ * service, or other resource has no running tasks, no metrics will be reported for that resource
+ * during that period", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/available-metrics.html),
+ * and Container Insights counts them. Alarms that must be sure "no task runs" require both to say so.
  */
 export function runningTaskQueries(
   source: ServiceMetricsSource,

@@ -19,7 +19,7 @@ export interface ServiceAutoscalingProps {
   readonly cpuTarget: number;
   /** How the service wakes from zero and goes back to it. @default none (only valid with minCapacity >= 1) */
   readonly scaleFromZero?: {
-    /** `arn_suffix` of the load balancer whose RequestCount wakes the service. */
+    /** `arn_suffix` of the load balancer in front of the service: its own 503s wake the service. */
     readonly loadBalancerArnSuffix: string;
     /** Consecutive minutes without a request before the service scales to zero. */
     readonly idleMinutes: number;

@@ -20,7 +20,7 @@ describe("construct errors", () => {
     expect(() => new ServiceAutoscaling(stack(), "s", { ...scaling, minCapacity: 0, maxCapacity: 2 })).toThrow(/min 0 needs scaleFromZero/);
   });
 
-  test.each([0, 1441, 1.5])("scale from zero refuses %s idle minutes", (idleMinutes) => {
+  test.each([0, 4, 1441, 1.5])("scale from zero refuses %s idle minutes", (idleMinutes) => {
     const props = { ...scaling, minCapacity: 0, maxCapacity: 2, scaleFromZero: { loadBalancerArnSuffix: "app/x/1", idleMinutes } };
     expect(() => new ServiceAutoscaling(stack(), "s", props)).toThrow(`Invalid idle minutes ${idleMinutes} for city-guided-qa`);
   });

@@ -1,4 +1,4 @@
-import { IDLE_EXPRESSION, WAKE_EXPRESSION } from "../../constructs/scale-from-zero";
+import { IDLE_EXPRESSION, WAKE_DATAPOINTS, WAKE_EVALUATION_MINUTES, WAKE_EXPRESSION } from "../../constructs/scale-from-zero";
 import { synthEnvironment, type SynthesizedStack } from "../helpers";
 
 function alarmNamed(stack: SynthesizedStack, suffix: string): any | undefined {
@@ -29,30 +29,47 @@ describe("scale from zero (INFRA_MIN_CAPACITY=0)", () => {
     expect(stack.resource("aws_appautoscaling_target")).toMatchObject({ min_capacity: 0, max_capacity: 3 });
   });
 
-  test("wake: the zero-task expression on 1-minute data sets exactly 1 task", () => {
+  const query = (alarm: any, id: string) => alarm.metric_query.find((candidate: any) => candidate.id === id).metric;
+
+  test("wake: the load balancer's own 5xx while no task runs, M of N on 1-minute data, sets exactly 1 task", () => {
     expect(returned(wake).expression).toBe(WAKE_EXPRESSION);
-    expect(wake.metric_query.filter((query: any) => query.return_data)).toHaveLength(1);
-    const requests = wake.metric_query.find((query: any) => query.id === "requests").metric;
-    expect(requests).toMatchObject({ namespace: "AWS/ApplicationELB", metric_name: "RequestCount", stat: "Sum", period: 60 });
-    expect(requests.dimensions.LoadBalancer).toMatch(/^\$\{aws_lb\..*\.arn_suffix\}$/);
-    for (const id of ["cpuSamples", "runningTasks"]) {
-      expect(wake.metric_query.find((query: any) => query.id === id).metric.period).toBe(60);
+    expect(wake.metric_query.filter((candidate: any) => candidate.return_data)).toHaveLength(1);
+    expect(query(wake, "elb5xx")).toMatchObject({ namespace: "AWS/ApplicationELB", metric_name: "HTTPCode_ELB_5XX_Count", stat: "Sum", period: 60 });
+    expect(query(wake, "requests")).toMatchObject({ namespace: "AWS/ApplicationELB", metric_name: "RequestCount", stat: "Sum", period: 60 });
+    for (const id of ["elb5xx", "requests"]) {
+      // Per load balancer: with no target there is no target group dimension to publish under.
+      expect(Object.keys(query(wake, id).dimensions)).toEqual(["LoadBalancer"]);
+      expect(query(wake, id).dimensions.LoadBalancer).toMatch(/^\$\{aws_lb\..*\.arn_suffix\}$/);
     }
-    expect(wake).toMatchObject({ comparison_operator: "GreaterThanOrEqualToThreshold", threshold: 1, evaluation_periods: 1, treat_missing_data: "notBreaching" });
+    for (const id of ["cpuSamples", "runningTasks"]) expect(query(wake, id).period).toBe(60);
+    expect(wake).toMatchObject({
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      evaluation_periods: WAKE_EVALUATION_MINUTES,
+      datapoints_to_alarm: WAKE_DATAPOINTS,
+      treat_missing_data: "notBreaching",
+    });
+    // Late metrics make the newest minutes fill values: never judge the newest minute alone.
+    expect(wake.datapoints_to_alarm).toBeLessThan(wake.evaluation_periods);
+    expect(wake.evaluation_periods).toBeGreaterThanOrEqual(4);
     const policy = policyOf(stack, wake);
     expect(policy.step_scaling_policy_configuration.adjustment_type).toBe("ExactCapacity");
     expect(policy.step_scaling_policy_configuration.step_adjustment).toEqual([{ metric_interval_lower_bound: "0", scaling_adjustment: 1 }]);
   });
 
-  test("the wake expression is 1 only when no task runs, by both task signals", () => {
-    expect(WAKE_EXPRESSION).toContain("FILL(requests, 0) > 0");
+  test("the wake expression is 1 only for minutes with 503s, no request forwarded and no task by both task signals", () => {
+    expect(WAKE_EXPRESSION).toContain("FILL(elb5xx, 0) > 0");
+    expect(WAKE_EXPRESSION).toContain("FILL(requests, 0) == 0");
     expect(WAKE_EXPRESSION).toContain("FILL(cpuSamples, 0) == 0");
     expect(WAKE_EXPRESSION).toContain("FILL(runningTasks, 0) == 0");
     expect(WAKE_EXPRESSION).not.toMatch(/\bOR\b|\|\|/);
   });
 
-  test("idle: no request for INFRA_IDLE_MINUTES minutes sets exactly 0; silence counts as idle", () => {
+  test("idle: no request of any kind (503s included) for INFRA_IDLE_MINUTES minutes sets exactly 0; silence counts as idle", () => {
     expect(returned(idle).expression).toBe(IDLE_EXPRESSION);
+    expect(IDLE_EXPRESSION).toMatch(/FILL\(requests, 0\) \+ FILL\(elb5xx, 0\)/);
+    expect(query(idle, "elb5xx")).toMatchObject({ metric_name: "HTTPCode_ELB_5XX_Count", stat: "Sum", period: 60 });
+    expect(query(idle, "requests")).toMatchObject({ metric_name: "RequestCount", stat: "Sum", period: 60 });
     expect(idle).toMatchObject({
       comparison_operator: "LessThanThreshold",
       threshold: 1,
@@ -63,6 +80,12 @@ describe("scale from zero (INFRA_MIN_CAPACITY=0)", () => {
     const policy = policyOf(stack, idle);
     expect(policy.step_scaling_policy_configuration.adjustment_type).toBe("ExactCapacity");
     expect(policy.step_scaling_policy_configuration.step_adjustment).toEqual([{ metric_interval_upper_bound: "0", scaling_adjustment: 0 }]);
+  });
+
+  test("every minute the wake alarm looks at lies inside the idle window, so the two are never in ALARM together", () => {
+    expect(idle.evaluation_periods).toBeGreaterThanOrEqual(wake.evaluation_periods);
+    const shortest = synthEnvironment(`INFRA_MIN_CAPACITY=0\nINFRA_IDLE_MINUTES=${WAKE_EVALUATION_MINUTES}\n`);
+    expect(alarmNamed(shortest, "idle").evaluation_periods).toBe(alarmNamed(shortest, "wake").evaluation_periods);
   });
 
   test("only the idle policy can reach zero", () => {
