@@ -4,7 +4,7 @@ import { judgeZizmor, parseZizmorJustifications, parseZizmorOutput, ZIZMOR_JUSTI
 
 /**
  * `npm run lint:zizmor`: zizmor offline (no GitHub API: online audits need a token and network)
- * on .github/, judged by policy/zizmor.ts. Exit 0 passed, 1 the gate failed, 2 zizmor could not run.
+ * on .github/ and docs/examples/, judged by policy/zizmor.ts. Exit 0 passed, 1 the gate failed, 2 zizmor could not run.
  */
 const LOCAL_ZIZMOR = ".tools/zizmor/bin/zizmor";
 const INSTALL_HINT = `python3 -m venv .tools/zizmor && .tools/zizmor/bin/pip install zizmor==${ZIZMOR_VERSION}, or set ZIZMOR`;
@@ -16,7 +16,7 @@ function zizmorCommand(): string {
 
 function runZizmor(command: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(command, ["--offline", "--format", "json", "--no-progress", ".github"], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(command, ["--offline", "--format", "json", "--no-progress", ".github", "docs/examples"], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = (error as { code?: unknown } | null)?.code;
       if (code === "ENOENT") return reject(new Error(`zizmor not found (${command}): ${INSTALL_HINT}`));
       // zizmor exits non-zero when it reports findings (10 + the highest severity); the JSON is the verdict.
