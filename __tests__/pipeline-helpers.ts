@@ -61,3 +61,14 @@ export function resources(found: Statement): string[] {
 export function actionsOf(statements: Statement[]): string[] {
   return statements.filter((found) => found.Effect === "Allow").flatMap((found) => found.Action);
 }
+
+const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+
+/** Whether a trust statement lets a token with this `sub` in (the audience is checked apart). */
+export function trusts(statement: { Condition?: Record<string, Record<string, string | string[]>> }, subject: string): boolean {
+  const exact = statement.Condition?.StringEquals?.[`${GITHUB_OIDC_HOST}:sub`];
+  const like = statement.Condition?.StringLike?.[`${GITHUB_OIDC_HOST}:sub`];
+  const matches = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(subject);
+  if (exact !== undefined) return [exact].flat().includes(subject);
+  return like !== undefined && [like].flat().some(matches);
+}

@@ -172,6 +172,8 @@ describe("npm run plan-guard", () => {
   test("the stack name comes from cdktf.out/stacks/<stack>/plan.json, else --stack", () => {
     expect(stackNameOf("cdktf.out/stacks/production/plan.json", undefined)).toBe("production");
     expect(stackNameOf("plan.json", "qa")).toBe("qa");
+    // scripts/plan-stacks.sh writes <out>/<stack>.plan.json.
+    expect(stackNameOf("plans/staging-eu.plan.json", undefined)).toBe("staging-eu");
     const output = runPlanGuard(["cdktf.out/stacks/staging/plan.json", "cdktf.out/stacks/production/plan.json"], () => readFileSync(fixture("no-changes.json"), "utf8"));
     expect(output.exitCode).toBe(0);
     expect(output.stdout).toContain("| staging | 0 | 0 | 0 | 0 | 0 | no changes |");

@@ -25,6 +25,16 @@ export function resolveGitHub(
       rule: "is set but no role would use it: set INFRA_GITHUB_APP_REPOSITORY and/or INFRA_GITHUB_INFRA_REPOSITORY, or leave it empty",
     });
   }
+  const appEntry = entries.get("INFRA_GITHUB_APP_REPOSITORY");
+  if (values.INFRA_GITHUB_APP_REPOSITORY && !values.INFRA_GITHUB_INFRA_REPOSITORY) {
+    problems.push({
+      file: appEntry?.file ?? file,
+      line: appEntry?.line,
+      key: "INFRA_GITHUB_APP_REPOSITORY",
+      value: values.INFRA_GITHUB_APP_REPOSITORY,
+      rule: "needs INFRA_GITHUB_INFRA_REPOSITORY: the push role trusts only that repository's build workflow (build-images.yml) as the app repository calls it",
+    });
+  }
   return {
     config: {
       appRepository: values.INFRA_GITHUB_APP_REPOSITORY,

@@ -6,7 +6,8 @@ import { secretsManagerResource, type SecretReference } from "../config/secrets"
 import { GitHubRole } from "./ci-roles";
 import { pushStatements, readOnlyStatements, stateStatements, workloadStatements, type StateLocation } from "./ci-permissions";
 import { EnvironmentDeployRole } from "./deploy-role";
-import { GitHubOidc, githubSubject } from "./github-oidc";
+import { InvalidInputError } from "../config/errors";
+import { GitHubOidc, githubSubject, mainWorkflow, PIPELINE_WORKFLOWS } from "./github-oidc";
 
 /** One environment as the pipeline's roles see it. */
 export interface DeliveryEnvironment {
@@ -65,6 +66,7 @@ export class DeliveryRoles extends Construct {
     const iam = (resource: string) => `arn:${location.partition}:iam::${location.accountId}:${resource}`;
 
     if (props.appRepository) {
+      if (!props.infraRepository) throw new InvalidInputError("Invalid pipeline: the push role trusts the build workflow of the infrastructure repository, which is not set");
       const migration = props.migrationEnvironment && props.infraRepository ? { repository: props.infraRepository, environment: props.migrationEnvironment } : undefined;
       this.pushRole = new GitHubRole(this, "push", {
         oidc,
@@ -73,8 +75,11 @@ export class DeliveryRoles extends Construct {
           `GitHub Actions pushes images (main branch of ${props.appRepository}` +
           (migration ? `; environment ${migration.environment} of ${migration.repository} during the migration)` : ")"),
         subjects: [
-          githubSubject.branch(props.appRepository, "main"),
-          ...(migration ? [githubSubject.environment(migration.repository, migration.environment)] : []),
+          // The app repository's main, running this repository's build workflow at main (not its own jobs).
+          githubSubject.branch(props.appRepository, "main", mainWorkflow(props.infraRepository, PIPELINE_WORKFLOWS.buildImages)),
+          ...(migration
+            ? [githubSubject.environment(migration.repository, migration.environment, mainWorkflow(migration.repository, PIPELINE_WORKFLOWS.copyImages))]
+            : []),
         ],
         statements: pushStatements(props.repositoryArns),
       });
@@ -85,8 +90,13 @@ export class DeliveryRoles extends Construct {
     this.planRole = new GitHubRole(this, "plan", {
       oidc,
       name: "city-guided-github-plan",
-      description: `GitHub Actions plans every stack, read-only (pull requests and drift detection of ${infra})`,
-      subjects: [githubSubject.pullRequest(infra), githubSubject.branch(infra, "main")],
+      description: `GitHub Actions plans every stack, read-only (pull requests, drift detection and deploy plans of ${infra})`,
+      subjects: [
+        githubSubject.pullRequest(infra, PIPELINE_WORKFLOWS.pullRequest),
+        githubSubject.branch(infra, "main", mainWorkflow(infra, PIPELINE_WORKFLOWS.drift)),
+        // The plan job of a deploy, before the environment's approval gate.
+        githubSubject.branch(infra, "main", mainWorkflow(infra, PIPELINE_WORKFLOWS.deploy)),
+      ],
       statements: [
         ...stateStatements([props.registryState, ...props.environments.map((environment) => environment.state)], location.partition, false),
         ...readOnlyStatements(props.repositoryArns, [

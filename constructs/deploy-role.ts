@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { GitHubRole, policyLength } from "./ci-roles";
 import { deployStatements, environmentPrefix, type DeployScope } from "./deploy-permissions";
-import { githubSubject, type GitHubOidc } from "./github-oidc";
+import { githubSubject, mainWorkflow, PIPELINE_WORKFLOWS, type GitHubOidc } from "./github-oidc";
 import { policyDocument, type PolicyStatement } from "./iam-policy";
 import { InvalidInputError } from "../config/errors";
 
@@ -72,7 +72,8 @@ export class EnvironmentDeployRole extends Construct {
       oidc: props.oidc,
       name: `${environmentPrefix(environment)}-deploy`,
       description: `GitHub Actions deploys ${environment} (jobs of ${props.repository} in the GitHub environment ${environment})`,
-      subjects: [githubSubject.environment(props.repository, environment)],
+      // Only the apply job of this repository's deploy workflow at main, in the environment.
+      subjects: [githubSubject.environment(props.repository, environment, mainWorkflow(props.repository, PIPELINE_WORKFLOWS.deploy))],
       statements: [],
       attachedPolicyArns: permissions.map((policy) => policy.arn),
       permissionsBoundaryArn: this.deployBoundary.arn,

@@ -20,18 +20,61 @@ function checkRepository(repository: string): string {
   return repository;
 }
 
+/** This repository's workflows that assume a role (`.github/workflows/<file>`), by what they do. */
+export const PIPELINE_WORKFLOWS = {
+  /** Pull requests: plans with the plan role (the `diff` job). */
+  pullRequest: "pull-request.yml",
+  /** Daily drift detection: plans with the plan role. */
+  drift: "drift.yml",
+  /** Reusable deploy: its plan job (plan role) and its apply job (the environment's deploy role). */
+  deploy: "deploy.yml",
+  /** Reusable image build that the app repository calls: the push role. */
+  buildImages: "build-images.yml",
+  /** The migration's copy from GHCR: the push role, in the ecr-migration environment. */
+  copyImages: "copy-images-from-ghcr.yml",
+} as const;
+
+/** The ref of a pull request's merge commit, whatever its number: the only pattern a trust may hold. */
+export const PULL_REQUEST_MERGE_REF = "refs/pull/*/merge";
+
+/** The workflow a job runs: a reusable workflow when the job calls one, else the job's own file. */
+export interface WorkflowRef {
+  /** `owner/name` holding `.github/workflows/<file>`. */
+  readonly repository: string;
+  readonly file: string;
+  /** `refs/heads/main`, or PULL_REQUEST_MERGE_REF for a pull request's run. */
+  readonly ref: string;
+}
+
+/** `owner/name/.github/workflows/<file>@<ref>`, as GitHub writes `job_workflow_ref`. */
+function jobWorkflowRef(workflow: WorkflowRef): string {
+  if (!/^[A-Za-z0-9._-]+\.ya?ml$/.test(workflow.file)) throw new InvalidInputError(`Invalid workflow file name "${workflow.file}"`);
+  if (workflow.ref !== PULL_REQUEST_MERGE_REF && !/^refs\/heads\/[A-Za-z0-9._\/-]+$/.test(workflow.ref)) throw new InvalidInputError(`Invalid workflow ref "${workflow.ref}"`);
+  return `${checkRepository(workflow.repository)}/.github/workflows/${workflow.file}@${workflow.ref}`;
+}
+
 /**
- * The `sub` claim GitHub puts in a job's token. A job with `environment:` gets the environment form
- * whatever its trigger, so a deploy role trusts only jobs that passed that environment's rules.
+ * The `sub` claim GitHub puts in a job's token once both repositories customize it to include
+ * `repo`, `context` and `job_workflow_ref` (docs/delivery.md, one-time setup): GitHub's OIDC
+ * reference gives the form `repo:ORG/REPO:environment:NAME:job_workflow_ref:ORG/REPO/.github/workflows/FILE@REF`.
+ * A job with `environment:` gets the environment form whatever its trigger, so a deploy role trusts
+ * only jobs that passed that environment's rules; the workflow part pins which workflow's job it is,
+ * so another workflow of the same repository, branch or environment gets nothing.
  */
 export const githubSubject = {
-  branch: (repository: string, branch: string): string => `repo:${checkRepository(repository)}:ref:refs/heads/${branch}`,
-  pullRequest: (repository: string): string => `repo:${checkRepository(repository)}:pull_request`,
-  environment: (repository: string, environment: string): string => {
+  branch: (repository: string, branch: string, workflow: WorkflowRef): string =>
+    `repo:${checkRepository(repository)}:ref:refs/heads/${branch}:job_workflow_ref:${jobWorkflowRef(workflow)}`,
+  /** Any pull request of the repository, running `file` of its merge commit. */
+  pullRequest: (repository: string, file: string): string =>
+    `repo:${checkRepository(repository)}:pull_request:job_workflow_ref:${jobWorkflowRef({ repository, file, ref: PULL_REQUEST_MERGE_REF })}`,
+  environment: (repository: string, environment: string, workflow: WorkflowRef): string => {
     if (!GITHUB_ENVIRONMENT.test(environment)) throw new InvalidInputError(`Invalid GitHub environment name "${environment}"`);
-    return `repo:${checkRepository(repository)}:environment:${environment}`;
+    return `repo:${checkRepository(repository)}:environment:${environment}:job_workflow_ref:${jobWorkflowRef(workflow)}`;
   },
 };
+
+/** The workflow `file` of `repository` at main. */
+export const mainWorkflow = (repository: string, file: string): WorkflowRef => ({ repository, file, ref: "refs/heads/main" });
 
 export interface GitHubOidcProps {
   /**
@@ -68,23 +111,26 @@ export class GitHubOidc extends Construct {
     this.providerArn = this.provider.arn;
   }
 
-  /** A trust policy for exactly these `sub` values, with the audience checked too. */
+  /**
+   * A trust policy for exactly these `sub` values, with the audience checked too. The one pattern
+   * allowed is a pull request's merge ref (its number varies); a trust holding it compares with
+   * StringLike, in which the exact values, free of `*` and `?`, still match only themselves.
+   */
   trustPolicy(subjects: readonly string[]): string {
     if (subjects.length === 0) throw new Error("A GitHub trust policy needs at least one subject");
-    const loose = subjects.find((subject) => /[*?]/.test(subject));
+    const loose = subjects.find((subject) => /[*?]/.test(subject.replace(`@${PULL_REQUEST_MERGE_REF}`, "")));
     if (loose) throw new Error(`GitHub OIDC subject "${loose}" holds a wildcard: trust exact subjects only`);
+    const operator = subjects.some((subject) => subject.includes(PULL_REQUEST_MERGE_REF)) ? "StringLike" : "StringEquals";
     return policyDocument([
       {
         Sid: "GitHubActionsOidc",
         Effect: "Allow",
         Principal: { Federated: this.providerArn },
         Action: ["sts:AssumeRoleWithWebIdentity"],
-        Condition: {
-          StringEquals: {
-            [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
-            [`${GITHUB_OIDC_HOST}:sub`]: [...subjects],
-          },
-        },
+        Condition:
+          operator === "StringEquals"
+            ? { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: [...subjects] } }
+            : { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE }, StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: [...subjects] } },
       },
     ]);
   }

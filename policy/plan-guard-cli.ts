@@ -48,11 +48,11 @@ function parseArguments(argv: readonly string[]): Arguments {
   return { files, stack, overrides };
 }
 
-/** `cdktf.out/stacks/staging/plan.json` -> `staging`; otherwise --stack, else the file's name. */
+/** `cdktf.out/stacks/staging/plan.json` -> `staging`; otherwise --stack, else the file's name (`plans/staging.plan.json` -> `staging`). */
 export function stackNameOf(file: string, flag: string | undefined): string {
   if (flag) return flag;
   const match = /(?:^|[\\/])stacks[\\/]([^\\/]+)[\\/][^\\/]+$/.exec(file);
-  return match ? match[1] : basename(file).replace(/\.json$/, "");
+  return match ? match[1] : basename(file).replace(/(\.plan)?\.json$/, "");
 }
 
 export function runPlanGuard(argv: readonly string[], read: (file: string) => string = (file) => readFileSync(file, "utf8")): GuardOutput {

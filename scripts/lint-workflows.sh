@@ -20,7 +20,8 @@ if ! command -v shellcheck >/dev/null; then
 fi
 
 shopt -s nullglob
-workflows=(.github/workflows/*.yml .github/workflows/*.yaml)
+# docs/examples/: workflows the docs tell another repository to use, linted like our own.
+workflows=(.github/workflows/*.yml .github/workflows/*.yaml docs/examples/*.yml)
 scripts=(scripts/*.sh __tests__/shell/*.sh)
 status=0
 echo "actionlint on ${#workflows[@]} workflow(s)"

@@ -151,7 +151,7 @@ describe("pipeline roles' scope", () => {
 });
 
 test("without an infrastructure repository the task roles carry no boundary (it would not exist)", () => {
-  const { staging } = pipelineStacks({ staging: "" }, "INFRA_STATE_BUCKET=test-state-bucket\nINFRA_GITHUB_APP_REPOSITORY=elzinko/city-guided\n");
+  const { staging } = pipelineStacks({ staging: "" }, "INFRA_STATE_BUCKET=test-state-bucket\n");
   for (const found of Object.values(staging.resources("aws_iam_role"))) expect(found.permissions_boundary).toBeUndefined();
 });
 

@@ -1,7 +1,7 @@
 import { Testing, TerraformStack } from "cdktf";
-import { GitHubOidc, githubSubject } from "../../constructs/github-oidc";
+import { GitHubOidc, githubSubject, mainWorkflow } from "../../constructs/github-oidc";
 import { configErrorOf, configFrom, MINIMAL_SHARED } from "../helpers";
-import { APP_REPOSITORY, INFRA_REPOSITORY, PIPELINE_SHARED, pipelineStacks, role } from "../pipeline-helpers";
+import { APP_REPOSITORY, INFRA_REPOSITORY, PIPELINE_SHARED, pipelineStacks, role, trusts } from "../pipeline-helpers";
 
 const HOST = "token.actions.githubusercontent.com";
 
@@ -26,46 +26,91 @@ describe("GitHub OIDC provider", () => {
   });
 });
 
+const workflow = (file: string, ref = "refs/heads/main") => `${INFRA_REPOSITORY}/.github/workflows/${file}@${ref}`;
+const infraMain = (file: string) => `repo:${INFRA_REPOSITORY}:ref:refs/heads/main:job_workflow_ref:${workflow(file)}`;
+const inEnvironment = (environment: string, file: string, ref?: string) => `repo:${INFRA_REPOSITORY}:environment:${environment}:job_workflow_ref:${workflow(file, ref)}`;
+const pullRequest = (file: string, number: number) => `repo:${INFRA_REPOSITORY}:pull_request:job_workflow_ref:${workflow(file, `refs/pull/${number}/merge`)}`;
+const appMain = (jobWorkflow: string) => `repo:${APP_REPOSITORY}:ref:refs/heads/main:job_workflow_ref:${jobWorkflow}`;
+
 describe("trust policies", () => {
   const { registry } = pipelineStacks();
-  const trusts: [string, string[]][] = [
-    ["city-guided-github-push", [`repo:${APP_REPOSITORY}:ref:refs/heads/main`]],
-    ["city-guided-github-plan", [`repo:${INFRA_REPOSITORY}:pull_request`, `repo:${INFRA_REPOSITORY}:ref:refs/heads/main`]],
-    ["city-guided-staging-deploy", [`repo:${INFRA_REPOSITORY}:environment:staging`]],
-    ["city-guided-production-deploy", [`repo:${INFRA_REPOSITORY}:environment:production`]],
+  // The sub each job presents once both repositories' OIDC subjects include repo, context and
+  // job_workflow_ref (docs/delivery.md): what must get in, and what must not.
+  const cases: [string, string[], string[]][] = [
+    [
+      "city-guided-github-push",
+      [appMain(workflow("build-images.yml"))],
+      [
+        appMain(`${APP_REPOSITORY}/.github/workflows/release.yml@refs/heads/main`), // the app repository's own job
+        appMain(workflow("build-images.yml", "refs/heads/feature")), // the build workflow of another branch
+        `repo:${APP_REPOSITORY}:ref:refs/heads/feature:job_workflow_ref:${workflow("build-images.yml")}`, // the app's other branch
+        `repo:${APP_REPOSITORY}:ref:refs/heads/main`, // an uncustomized subject
+        inEnvironment("ecr-migration", "copy-images-from-ghcr.yml"), // not migrating
+      ],
+    ],
+    [
+      "city-guided-github-plan",
+      [pullRequest("pull-request.yml", 7), pullRequest("pull-request.yml", 1234), infraMain("drift.yml"), infraMain("deploy.yml")],
+      [
+        pullRequest("other.yml", 7), // another workflow of a pull request
+        `repo:${INFRA_REPOSITORY}:ref:refs/heads/feature:job_workflow_ref:${workflow("drift.yml", "refs/heads/feature")}`, // another branch
+        infraMain("other.yml"), // another workflow on main
+        `repo:${INFRA_REPOSITORY}:pull_request`, // an uncustomized subject
+      ],
+    ],
+    [
+      "city-guided-staging-deploy",
+      [inEnvironment("staging", "deploy.yml")],
+      [
+        inEnvironment("staging", "pull-request.yml", "refs/pull/7/merge"), // a pull request naming the environment
+        inEnvironment("staging", "deploy.yml", "refs/pull/7/merge"), // a pull request calling the deploy workflow
+        inEnvironment("staging", "drift.yml"), // another workflow of main in the environment
+        inEnvironment("production", "deploy.yml"), // another environment
+        infraMain("deploy.yml"), // the deploy workflow outside the environment (its plan job)
+        `repo:${INFRA_REPOSITORY}:environment:staging`, // an uncustomized subject
+      ],
+    ],
+    ["city-guided-production-deploy", [inEnvironment("production", "deploy.yml")], [inEnvironment("staging", "deploy.yml"), inEnvironment("production", "deploy.yml", "refs/heads/feature")]],
   ];
 
-  test.each(trusts)("%s trusts exactly its sub values, through StringEquals", (name, subjects) => {
+  test.each(cases)("%s lets in exactly the jobs it serves", (name, allowed, refused) => {
     const [trust, ...others] = role(registry, name).trust;
     expect(others).toEqual([]);
     expect(trust.Action).toEqual(["sts:AssumeRoleWithWebIdentity"]);
-    expect(Object.keys(trust.Condition!)).toEqual(["StringEquals"]);
-    expect(trust.Condition!.StringEquals[`${HOST}:sub`]).toEqual(subjects);
+    expect(allowed.filter((subject) => !trusts(trust, subject))).toEqual([]);
+    expect(refused.filter((subject) => trusts(trust, subject))).toEqual([]);
   });
 
-  test.each(trusts)("%s checks the audience", (name) => {
+  test.each(cases)("%s checks the audience", (name) => {
     expect(role(registry, name).trust[0].Condition!.StringEquals[`${HOST}:aud`]).toBe("sts.amazonaws.com");
   });
 
-  test.each(trusts)("%s names no wildcard", (name) => {
-    expect(role(registry, name).resource.assume_role_policy).not.toMatch(/[*?]/);
+  test.each(cases)("%s holds no wildcard but a pull request's number", (name) => {
+    const subjects = [JSON.parse(role(registry, name).resource.assume_role_policy).Statement[0].Condition].flatMap((condition) =>
+      Object.values(condition as Record<string, Record<string, string | string[]>>).flatMap((values) => [values[`${HOST}:sub`] ?? []].flat()),
+    );
+    expect(subjects.map((subject: string) => subject.replace("@refs/pull/*/merge", "")).filter((subject: string) => /[*?]/.test(subject))).toEqual([]);
   });
 
-  test("during the migration (INFRA_ECR_IMPORT_EXISTING=true) the push role also trusts exactly this repository's ecr-migration environment", () => {
+  test("exact subjects compare with StringEquals; only the plan role, which trusts pull requests, uses StringLike", () => {
+    expect(Object.keys(role(registry, "city-guided-staging-deploy").trust[0].Condition!)).toEqual(["StringEquals"]);
+    expect(Object.keys(role(registry, "city-guided-github-plan").trust[0].Condition!).sort()).toEqual(["StringEquals", "StringLike"]);
+  });
+
+  test("during the migration (INFRA_ECR_IMPORT_EXISTING=true) the push role also trusts exactly the copy workflow in the ecr-migration environment", () => {
     const { registry: migrating } = pipelineStacks({ staging: "" }, `${PIPELINE_SHARED}INFRA_ECR_IMPORT_EXISTING=true\n`);
-    const [trust, ...others] = role(migrating, "city-guided-github-push").trust;
-    expect(others).toEqual([]);
-    expect(Object.keys(trust.Condition!)).toEqual(["StringEquals"]);
-    expect(trust.Condition!.StringEquals[`${HOST}:sub`]).toEqual([`repo:${APP_REPOSITORY}:ref:refs/heads/main`, `repo:${INFRA_REPOSITORY}:environment:ecr-migration`]);
+    const [trust] = role(migrating, "city-guided-github-push").trust;
+    expect(trusts(trust, inEnvironment("ecr-migration", "copy-images-from-ghcr.yml"))).toBe(true);
+    expect(trusts(trust, inEnvironment("ecr-migration", "deploy.yml"))).toBe(false);
+    expect(trusts(trust, appMain(workflow("build-images.yml")))).toBe(true);
     expect(role(migrating, "city-guided-github-push").resource.description).toContain("environment ecr-migration");
     // The other roles are unchanged by the migration.
-    expect(role(migrating, "city-guided-github-plan").trust[0].Condition!.StringEquals[`${HOST}:sub`]).toEqual(trusts[1][1]);
+    expect(role(migrating, "city-guided-github-plan").resource.assume_role_policy).toBe(role(registry, "city-guided-github-plan").resource.assume_role_policy);
   });
 
-  test("the migration trust needs the infrastructure repository; without it the push role trusts the app's main only", () => {
-    const shared = `${MINIMAL_SHARED}INFRA_GITHUB_APP_REPOSITORY=${APP_REPOSITORY}\nINFRA_ECR_IMPORT_EXISTING=true\n`;
-    const { registry: appOnly } = pipelineStacks({ staging: "" }, shared);
-    expect(role(appOnly, "city-guided-github-push").trust[0].Condition!.StringEquals[`${HOST}:sub`]).toEqual([`repo:${APP_REPOSITORY}:ref:refs/heads/main`]);
+  test("the push role needs the infrastructure repository, whose build workflow it trusts", () => {
+    const message = configErrorOf({ staging: "" }, `${MINIMAL_SHARED}INFRA_GITHUB_APP_REPOSITORY=${APP_REPOSITORY}\n`);
+    expect(message).toContain(`env/.env:2: INFRA_GITHUB_APP_REPOSITORY="${APP_REPOSITORY}": needs INFRA_GITHUB_INFRA_REPOSITORY`);
   });
 
   test("the federated principal is the provider the stack creates", () => {
@@ -85,8 +130,10 @@ describe("GitHubOidc construct guards", () => {
   });
 
   test("subjects refuse a repository that is not exactly owner/name", () => {
-    expect(() => githubSubject.pullRequest("elzinko/*")).toThrow(/Invalid GitHub repository "elzinko\/\*"/);
-    expect(() => githubSubject.branch("elzinko", "main")).toThrow(/owner\/name/);
+    expect(() => githubSubject.pullRequest("elzinko/*", "pull-request.yml")).toThrow(/Invalid GitHub repository "elzinko\/\*"/);
+    expect(() => githubSubject.branch("elzinko", "main", mainWorkflow(INFRA_REPOSITORY, "drift.yml"))).toThrow(/owner\/name/);
+    expect(() => githubSubject.branch(INFRA_REPOSITORY, "main", mainWorkflow(INFRA_REPOSITORY, "*.yml"))).toThrow(/Invalid workflow file name/);
+    expect(() => githubSubject.branch(INFRA_REPOSITORY, "main", { repository: INFRA_REPOSITORY, file: "drift.yml", ref: "refs/heads/*" })).toThrow(/Invalid workflow ref/);
   });
 
   test("refuses a provider ARN of another issuer", () => {
