@@ -162,4 +162,14 @@ describe("security groups", () => {
   test("every rule has a description", () => {
     for (const rule of [...ingress, ...egress]) expect(rule.description).toMatch(/\w/);
   });
+
+  // EC2 API reference (CreateSecurityGroup, IpRange, UserIdGroupPair): "a-z, A-Z, 0-9, spaces, and
+  // ._-:/()#,@[]+=&;{}!$*" (no & in a rule that references a group). The provider checks only the
+  // length, so an apostrophe passes plan and fails CreateSecurityGroup with InvalidParameterValue.
+  test("group and rule descriptions use only the characters EC2 accepts", () => {
+    const groups = Object.values(stack.resources("aws_security_group")) as any[];
+    expect(groups).toHaveLength(2);
+    for (const group of groups) expect(group.description).toMatch(/^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/);
+    for (const rule of [...ingress, ...egress]) expect(rule.description).toMatch(/^[a-zA-Z0-9 ._\-:/()#,@[\]+=;{}!$*]{1,255}$/);
+  });
 });
