@@ -8,3 +8,4 @@ import "./stacks/synth.suite";
 import "./stacks/construct-errors.suite";
 import "./stacks/aspects.suite";
 import "./stacks/aws-rules.suite";
+import "./stacks/images.suite";

@@ -79,6 +79,14 @@ describe("container aspect", () => {
     expect(message).not.toContain("s3cr3t-pw");
   });
 
+  test("a PORT variable that disagrees with the container's port mapping fails", () => {
+    const mapped = { ...GOOD_CONTAINER, portMappings: [{ containerPort: 3080 }] };
+    expect(policyErrorOf(withContainers({ ...mapped, environment: [{ name: "PORT", value: "3080" }] }))).toBe("");
+    expect(policyErrorOf(withContainers({ ...mapped, environment: [{ name: "PORT", value: "80" }] }))).toContain(
+      'container "api" has PORT=80 but maps port 3080: the image would listen where no traffic is sent',
+    );
+  });
+
   test("every container of a task is checked, each named", () => {
     const message = policyErrorOf(withContainers(GOOD_CONTAINER, { ...GOOD_CONTAINER, name: "web", privileged: true }));
     expect(message).toContain('container "web" runs privileged');
