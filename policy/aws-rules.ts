@@ -40,7 +40,7 @@ export interface StringRule {
 }
 
 /**
- * What the provider appends to a `name_prefix`: `id.UniqueIdPrefix` in terraform-plugin-sdk adds
+ * What the provider appends to a `name_prefix`: `id.PrefixedUniqueId` (terraform-plugin-sdk helper/id) adds
  * a 26-character suffix (a timestamp and a counter), so a prefix may be at most limit - 26 long.
  */
 export const UNIQUE_SUFFIX_LENGTH = 26;
