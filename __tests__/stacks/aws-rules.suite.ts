@@ -14,7 +14,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { applyPolicy } from "../../policy/aspects";
 import { literalParts } from "../../policy/aws-rule-check";
 import { STRING_RULES } from "../../policy/aws-rules";
-import { synthEnvironment } from "../helpers";
+import { committedProject, synthEnvironment } from "../helpers";
 
 const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }] });
 
@@ -166,5 +166,23 @@ describe("literal parts of a value", () => {
     ["an escaped $${", "cost $${x}", { known: "cost ${x}", hasReferences: false, head: "cost ${x}", tail: "cost ${x}" }],
   ])("%s", (_, value, expected) => {
     expect(literalParts(value)).toEqual({ text: value, ...expected });
+  });
+});
+
+describe("the rule table covers what the stacks create", () => {
+  test("every name, name prefix, alarm name, family and description the stacks set has a rule", () => {
+    const stacks = committedProject();
+    const covered = new Set(STRING_RULES.map((rule) => `${rule.resource}.${rule.attribute}`));
+    const missing = new Set<string>();
+    for (const stack of Object.values(stacks)) {
+      for (const [type, byId] of Object.entries<Record<string, any>>(stack.json.resource)) {
+        for (const attributes of Object.values(byId)) {
+          for (const attribute of ["name", "name_prefix", "alarm_name", "alarm_description", "family", "description"]) {
+            if (attributes[attribute] !== undefined && !covered.has(`${type}.${attribute}`)) missing.add(`${type}.${attribute}`);
+          }
+        }
+      }
+    }
+    expect([...missing]).toEqual([]);
   });
 });

@@ -1,12 +1,11 @@
-import { loadConfig } from "../../config/load";
-import { synthEnvironment, synthProject, type SynthesizedStack } from "../helpers";
+import { committedProject, synthEnvironment, type SynthesizedStack } from "../helpers";
 
 /**
  * What city-guided's images need (their Dockerfiles): a non-root user (uid 1001) listening on $PORT
  * (api 4000, web 3080 by default) on a read-only root, writing only the paths mounted for it.
  */
 describe("the containers run city-guided's images as built", () => {
-  const committed = synthProject(loadConfig("env"));
+  const committed = committedProject();
   const portOf = (stack: SynthesizedStack, name: string) => ({
     variable: stack.container(name).environment.find((variable: any) => variable.name === "PORT")?.value,
     mapping: stack.container(name).portMappings.map((mapping: any) => mapping.containerPort),
