@@ -3,6 +3,7 @@ import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
@@ -146,6 +147,19 @@ describe("AWS rules at synth: ECS task definition size", () => {
     expect(() => synthEnvironment(`WEB__BIG_CONFIG=${"a".repeat(100_000)}`).json).toThrow(
       /service\/task-definition \(aws_ecs_task_definition\.[^)]+\): container_definitions is at least \d+ bytes: AWS allows at most 65536 bytes \(64 KiB\)/,
     );
+  });
+
+  test("container definitions are measured in UTF-8 bytes, up to exactly 64 KiB", () => {
+    const definitions = (size: number) => {
+      const container = { name: "api", image: "repo:1", readonlyRootFilesystem: true, logConfiguration: { logDriver: "awslogs" }, environment: [{ name: "NOTE", value: "" }] };
+      const overhead = Buffer.byteLength(JSON.stringify([container]), "utf8");
+      const free = size - overhead;
+      container.environment[0].value = "é".repeat(Math.floor(free / 2)) + "a".repeat(free % 2);
+      return JSON.stringify([container]);
+    };
+    const withSize = (size: number) => (stack: TerraformStack) => new EcsTaskDefinition(stack, "task", { family: "qa", containerDefinitions: definitions(size) });
+    expect(awsRuleErrorOf(withSize(65536))).toBe("");
+    expect(awsRuleErrorOf(withSize(65538))).toContain("task (aws_ecs_task_definition.task): container_definitions is 65538 bytes: AWS allows at most 65536 bytes (64 KiB)");
   });
 
   test("the value itself is not printed", () => {
