@@ -143,10 +143,17 @@ describe("AWS rules at synth: tags", () => {
 });
 
 describe("AWS rules at synth: ECS task definition size", () => {
-  test("a 100 KB plain variable fails synth: container definitions exceed ECS's 64 KiB", () => {
-    expect(() => synthEnvironment(`WEB__BIG_CONFIG=${"a".repeat(100_000)}`).json).toThrow(
+  test("a 100 KB plain variable fails synth: container definitions exceed ECS's 64 KiB; the value is not printed", () => {
+    let message = "";
+    try {
+      synthEnvironment(`WEB__BIG_CONFIG=${"a".repeat(100_000)}`).json;
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(
       /service\/task-definition \(aws_ecs_task_definition\.[^)]+\): container_definitions is at least \d+ bytes: AWS allows at most 65536 bytes \(64 KiB\)/,
     );
+    expect(message).not.toContain("aaaaaaaaaa");
   });
 
   test("container definitions are measured in UTF-8 bytes, up to exactly 64 KiB", () => {
@@ -160,15 +167,6 @@ describe("AWS rules at synth: ECS task definition size", () => {
     const withSize = (size: number) => (stack: TerraformStack) => new EcsTaskDefinition(stack, "task", { family: "qa", containerDefinitions: definitions(size) });
     expect(awsRuleErrorOf(withSize(65536))).toBe("");
     expect(awsRuleErrorOf(withSize(65538))).toContain("task (aws_ecs_task_definition.task): container_definitions is 65538 bytes: AWS allows at most 65536 bytes (64 KiB)");
-  });
-
-  test("the value itself is not printed", () => {
-    try {
-      synthEnvironment(`WEB__BIG_CONFIG=${"b".repeat(70_000)}`).json;
-      throw new Error("expected the synth to fail");
-    } catch (error) {
-      expect((error as Error).message).not.toContain("bbbbbbbbbb");
-    }
   });
 });
 
