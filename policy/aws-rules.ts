@@ -94,7 +94,12 @@ const ECS_NAME = /[A-Za-z0-9_-]/u;
 const ECS_NAME_WORDS = "letters, digits, _ and -";
 const NO_CONTROL = /[^\u0000-\u001F\u007F]/u;
 
-const referencesAGroup = (a: Record<string, any>) => a.referenced_security_group_id !== undefined || a.prefix_list_id !== undefined;
+// vpc_security_group_*_rule: referenced_security_group_id / prefix_list_id; aws_security_group_rule:
+// source_security_group_id / self / prefix_list_ids. EC2 sends those descriptions as UserIdGroupPair / PrefixListId.
+const referencesAGroup = (a: Record<string, any>) =>
+  [a.referenced_security_group_id, a.prefix_list_id, a.source_security_group_id].some((value) => value !== undefined) ||
+  a.self === true ||
+  (Array.isArray(a.prefix_list_ids) && a.prefix_list_ids.length > 0);
 const ec2RuleDescription = (resource: string): StringRule[] => [
   { resource, attribute: "description", maxLength: 255, characters: EC2_TEXT, allowed: EC2_TEXT_WORDS, when: (a) => !referencesAGroup(a), source: EC2.ipRange },
   { resource, attribute: "description", maxLength: 255, characters: EC2_PAIR_TEXT, allowed: EC2_PAIR_TEXT_WORDS, when: referencesAGroup, source: EC2.groupPair },
