@@ -21,10 +21,13 @@ describe("configuration defaults and overrides", () => {
       logRetentionDays: 30,
       subnetIds: [],
       assignPublicIp: true,
-      writablePaths: ["/tmp"],
+      writablePaths: ["/tmp", "/app/apps/web-frontend/.next/cache", "/home/nextjs/.cache", "/home/apiuser/.cache"],
     });
+    // city-guided's images listen on $PORT: 4000 (api) and 3080 (web) by default.
     expect(staging.containers.api.port).toBe(4000);
-    expect(staging.containers.web.port).toBe(80);
+    expect(staging.containers.web.port).toBe(3080);
+    expect(staging.containers.api.environment).toEqual({ PORT: "4000" });
+    expect(staging.containers.web.environment).toEqual({ PORT: "3080" });
   });
 
   test("the environment file overrides the shared file, including region and state bucket", () => {
@@ -40,8 +43,8 @@ describe("configuration defaults and overrides", () => {
 
   test("plain keys reach both containers, API__/WEB__ keys one, and a scoped key wins over an unscoped one", () => {
     const [staging] = configFrom({ staging: "NODE_ENV=production\nLOG_LEVEL=info\nAPI__LOG_LEVEL=debug\nWEB__API_URL=/api" }).environments;
-    expect(staging.containers.api.environment).toEqual({ NODE_ENV: "production", LOG_LEVEL: "debug" });
-    expect(staging.containers.web.environment).toEqual({ NODE_ENV: "production", LOG_LEVEL: "info", API_URL: "/api" });
+    expect(staging.containers.api.environment).toEqual({ NODE_ENV: "production", LOG_LEVEL: "debug", PORT: "4000" });
+    expect(staging.containers.web.environment).toEqual({ NODE_ENV: "production", LOG_LEVEL: "info", API_URL: "/api", PORT: "3080" });
   });
 
   test("SECRET_ references become secrets named without the prefix, scoped like other keys", () => {
@@ -50,7 +53,27 @@ describe("configuration defaults and overrides", () => {
     }).environments;
     expect(staging.containers.api.secrets.map((secret) => secret.variable).sort()).toEqual(["DATABASE_URL", "SESSION_KEY"]);
     expect(staging.containers.web.secrets.map((secret) => secret.variable)).toEqual(["SESSION_KEY"]);
-    expect(staging.containers.api.environment).toEqual({});
+    expect(staging.containers.api.environment).toEqual({ PORT: "4000" });
+  });
+});
+
+describe("each container gets its port as PORT (city-guided's images listen on $PORT)", () => {
+  test("from INFRA_API_PORT / INFRA_WEB_PORT, so the port the image listens on is the one the load balancer uses", () => {
+    const [staging] = configFrom({ staging: "INFRA_WEB_PORT=8080\nINFRA_API_PORT=4001" }).environments;
+    expect(staging.containers.web).toMatchObject({ port: 8080, environment: { PORT: "8080" } });
+    expect(staging.containers.api).toMatchObject({ port: 4001, environment: { PORT: "4001" } });
+  });
+
+  test("an env file may set PORT to the container's own port (as the old ECS stack did)", () => {
+    const [staging] = configFrom({ staging: "WEB__PORT=3080\nAPI__PORT=4000\nPORT=1" }).environments;
+    expect(staging.containers.web.environment.PORT).toBe("3080");
+    expect(staging.containers.api.environment.PORT).toBe("4000");
+  });
+
+  test("the committed environments run web on 3080 and api on 4000", () => {
+    for (const environment of loadConfig("env").environments) {
+      expect([environment.name, environment.containers.web.port, environment.containers.api.port]).toEqual([environment.name, 3080, 4000]);
+    }
   });
 });
 
@@ -60,7 +83,7 @@ describe("configuration errors name the file, the key, the value and the rule", 
     ["Fargate CPU not in the table", "INFRA_ECS_CPU=1000", 'env/.env.staging:1: INFRA_ECS_CPU="1000": must be one of 256, 512, 1024, 2048, 4096, 8192, 16384'],
     ["16 vCPU memory off its step", "INFRA_ECS_CPU=16384\nINFRA_ECS_MEMORY=36864", "memory must be 32768 to 122880 in steps of 8192"],
     ["port out of range", "INFRA_API_PORT=70000", 'env/.env.staging:1: INFRA_API_PORT="70000": must be 1-65535, different from INFRA_WEB_PORT'],
-    ["same port twice", "INFRA_API_PORT=80", 'env/.env.staging:1: INFRA_API_PORT="80": must differ from INFRA_WEB_PORT'],
+    ["same port twice", "INFRA_API_PORT=3080", 'env/.env.staging:1: INFRA_API_PORT="3080": must differ from INFRA_WEB_PORT'],
     ["min above max", "INFRA_MIN_CAPACITY=3\nINFRA_MAX_CAPACITY=2", 'env/.env.staging:1: INFRA_MIN_CAPACITY="3": must be at most INFRA_MAX_CAPACITY=2'],
     ["log retention CloudWatch refuses", "INFRA_LOG_RETENTION_DAYS=10", 'env/.env.staging:1: INFRA_LOG_RETENTION_DAYS="10": must be one of CloudWatch\'s values: 1, 3, 5, 7, 14, 30'],
     ["unknown key with a suggestion", "INFRA_ECS_MEMROY=2048", 'env/.env.staging:1: INFRA_ECS_MEMROY="2048": unknown INFRA_ key: did you mean INFRA_ECS_MEMORY?'],
@@ -74,6 +97,13 @@ describe("configuration errors name the file, the key, the value and the rule", 
     ["unknown container scope", "DB__HOST=x", 'env/.env.staging:1: DB__HOST (value hidden): unknown container scope "DB__": use API__ or WEB__'],
     ["secret also plain", "DATABASE_URL=x\nSECRET_DATABASE_URL=ssm:/a", "DATABASE_URL is also a plain variable of the api container (env/.env.staging:1): keep one"],
     ["region", "INFRA_AWS_REGION=paris", 'INFRA_AWS_REGION="paris": must be an AWS region the AWS SDK lists'],
+    [
+      "a PORT that disagrees with the container's port",
+      "WEB__PORT=8080",
+      'env/.env.staging:1: WEB__PORT="8080": reaches the web container, which listens on INFRA_WEB_PORT=3080 (the port the load balancer and its health check use): remove it or make it 3080; to move the container, set INFRA_WEB_PORT',
+    ],
+    ["an unscoped PORT reaches both containers", "PORT=3080", 'env/.env.staging:1: PORT="3080": reaches the api container, which listens on INFRA_API_PORT=4000'],
+    ["PORT as a secret", "API__SECRET_PORT=ssm:/city-guided/port", "API__SECRET_PORT (value hidden): PORT of the api container is set from INFRA_API_PORT=4000, not from a secret: remove this key"],
   ];
   test.each(cases)("%s", (_name, text, expected) => {
     expect(configErrorOf({ staging: text })).toContain(expected);

@@ -7,3 +7,5 @@ import "./stacks/alerting.suite";
 import "./stacks/synth.suite";
 import "./stacks/construct-errors.suite";
 import "./stacks/aspects.suite";
+import "./stacks/aws-rules.suite";
+import "./stacks/images.suite";

@@ -1,4 +1,5 @@
 import { Testing, type TerraformStack } from "cdktf";
+import { loadConfig } from "../config/load";
 import type { ProjectConfig } from "../config/model";
 import { addStacks } from "../stacks/app";
 import { configFrom, MINIMAL_SHARED } from "./config-helpers";
@@ -51,6 +52,14 @@ export function synthProject(config: ProjectConfig): Record<string, SynthesizedS
   const app = Testing.app();
   const { registry, environments } = addStacks(app, config);
   return Object.fromEntries([registry, ...environments].map((stack) => [stack.node.id, new SynthesizedStack(stack)]));
+}
+
+let committed: Record<string, SynthesizedStack> | undefined;
+
+/** The stacks of the committed env files, synthesized once per test file (each stack on first read). */
+export function committedProject(): Record<string, SynthesizedStack> {
+  committed ??= synthProject(loadConfig("env"));
+  return committed;
 }
 
 /** Synthesizes one environment named `staging` from its file's text. */

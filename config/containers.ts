@@ -71,3 +71,35 @@ export function resolveContainers(entries: ReadonlyMap<string, EnvEntry>, proble
   });
   return { api: variables("api"), web: variables("web") };
 }
+
+/** The variable each container's listening port is passed in (city-guided's images read it). */
+export const PORT_VARIABLE = "PORT";
+
+/**
+ * An env file may set PORT (for both containers) or API__PORT / WEB__PORT, as the old ECS stack
+ * did, but only to the container's own port: the load balancer, the target group's health check
+ * and the security groups all use INFRA_<NAME>_PORT, so a PORT that disagrees would make the
+ * image listen where nothing sends traffic. A scoped key wins over PORT, as for any variable.
+ */
+export function portVariableProblems(
+  entries: ReadonlyMap<string, EnvEntry>,
+  ports: Readonly<Record<ContainerName, { readonly port: number; readonly key: string }>>,
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const name of CONTAINER_NAMES) {
+    const { port, key } = ports[name];
+    const scope = `${name.toUpperCase()}__`;
+    const secret = entries.get(`${scope}${SECRET_PREFIX}${PORT_VARIABLE}`) ?? entries.get(`${SECRET_PREFIX}${PORT_VARIABLE}`);
+    if (secret) {
+      problems.push({ ...problemAt(secret, true), rule: `${PORT_VARIABLE} of the ${name} container is set from ${key}=${port}, not from a secret: remove this key` });
+    }
+    const entry = entries.get(`${scope}${PORT_VARIABLE}`) ?? entries.get(PORT_VARIABLE);
+    if (entry && entry.value !== String(port)) {
+      problems.push({
+        ...problemAt(entry),
+        rule: `reaches the ${name} container, which listens on ${key}=${port} (the port the load balancer and its health check use): remove it or make it ${port}; to move the container, set ${key}`,
+      });
+    }
+  }
+  return problems;
+}

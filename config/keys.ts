@@ -108,16 +108,18 @@ export const INFRA_KEYS = {
     allowed: "X86_64 or ARM64",
     schema: oneOf(["X86_64", "ARM64"] as const),
   },
+  // city-guided's Dockerfiles: both images run as a non-root user (uid 1001) and listen on $PORT,
+  // 4000 for api and 3080 for web by default. The project passes each port to its container as PORT.
   INFRA_WEB_PORT: {
     scope: "environment",
-    description: "Port the web container listens on",
-    default: "80",
+    description: "Port the web container listens on; passed to it as PORT (city-guided's web image defaults to 3080)",
+    default: "3080",
     allowed: "1-65535, different from INFRA_API_PORT",
     schema: integer(1, 65535),
   },
   INFRA_API_PORT: {
     scope: "environment",
-    description: "Port the api container listens on",
+    description: "Port the api container listens on; passed to it as PORT (city-guided's api image defaults to 4000)",
     default: "4000",
     allowed: "1-65535, different from INFRA_WEB_PORT",
     schema: integer(1, 65535),
@@ -164,10 +166,13 @@ export const INFRA_KEYS = {
     allowed: "true or false; false requires INFRA_SUBNET_IDS (private subnets need a NAT or VPC endpoints)",
     schema: boolean,
   },
+  // From city-guided's Dockerfiles: `next start` writes the web app's .next/cache, and pnpm through
+  // corepack may write under the home of the user each image creates (nextjs, apiuser). Shared by
+  // both containers: a path one image lacks is an empty directory there.
   INFRA_WRITABLE_PATHS: {
     scope: "environment",
-    description: "Comma-separated writable paths mounted in both containers (the root filesystem is read-only)",
-    default: "/tmp",
+    description: "Comma-separated writable paths mounted in both containers (the root filesystem is read-only); the default lists what city-guided's images write",
+    default: "/tmp,/app/apps/web-frontend/.next/cache,/home/nextjs/.cache,/home/apiuser/.cache",
     allowed: "comma-separated distinct absolute paths other than /",
     schema: list(/^\/[A-Za-z0-9._-][A-Za-z0-9._\/-]*$/),
   },

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { resolveContainers } from "./containers";
+import { PORT_VARIABLE, portVariableProblems, resolveContainers } from "./containers";
 import { parseEnvFile, problemAt, type EnvEntry } from "./env-file";
 import { listEnvFolder, readEnvFile } from "./env-folder";
 import { ConfigError, type ConfigProblem } from "./errors";
@@ -123,12 +123,17 @@ function resolveEnvironment(
   const values = resolveInfraValues(merged, source.file, problems, environmentKeys);
   const containers = resolveContainers(merged, problems);
   if (!values) return undefined;
-  const crossFieldProblems = checkCombinations(values, merged, source.file);
+  const crossFieldProblems = [
+    ...checkCombinations(values, merged, source.file),
+    ...portVariableProblems(merged, { api: { port: values.INFRA_API_PORT, key: "INFRA_API_PORT" }, web: { port: values.INFRA_WEB_PORT, key: "INFRA_WEB_PORT" } }),
+  ];
   problems.push(...crossFieldProblems);
   if (crossFieldProblems.length > 0 || !containers || !registryRegion) return undefined;
 
+  // Each image listens on $PORT: the container gets its port from the same key as the load balancer.
   const withPorts = (name: ContainerName, port: number, healthCheckCommand: string | undefined, loadBalancerHealthPath: string): ContainerConfig => ({
     ...containers[name],
+    environment: { ...containers[name].environment, [PORT_VARIABLE]: String(port) },
     port,
     healthCheckCommand,
     loadBalancerHealthPath,

@@ -132,7 +132,8 @@ export class FargateService extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
     // Rules are resources of their own (as the load balancer's ingress rules are), never inline.
-    const outbound = "Outbound: ECR, CloudWatch Logs, SSM/Secrets Manager and the application's own dependencies";
+    // No apostrophe: EC2 accepts only a-z A-Z 0-9, spaces and ._-:/()#,@[]+=&;{}!$* here (policy/aws-rules.ts).
+    const outbound = "Outbound: ECR, CloudWatch Logs, SSM/Secrets Manager and the dependencies of the application";
     new VpcSecurityGroupEgressRule(this, "tasks-egress-ipv4", { securityGroupId: group.id, description: `${outbound} (IPv4)`, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" });
     new VpcSecurityGroupEgressRule(this, "tasks-egress-ipv6", { securityGroupId: group.id, description: `${outbound} (IPv6)`, ipProtocol: "-1", cidrIpv6: "::/0" });
     return group;

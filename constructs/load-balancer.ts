@@ -66,7 +66,7 @@ export class LoadBalancer extends Construct {
       // A prefix, not a name: a replacement group must coexist with the old one, which the load
       // balancer keeps using until it is switched over (create before destroy).
       namePrefix: `${props.name}-alb-`,
-      description: `Load balancer of ${props.name}: HTTP(S) from the internet, to the tasks' ports only`,
+      description: `Load balancer of ${props.name}: HTTP(S) from the internet, to the task ports only`,
       vpcId: props.vpcId,
       lifecycle: { createBeforeDestroy: true },
     });

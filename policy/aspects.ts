@@ -1,14 +1,15 @@
-import { Aspects, DefaultTokenResolver, StringConcat, TerraformDataSource, TerraformResource, TerraformStack, Tokenization, type IAspect } from "cdktf";
+import { Aspects, DefaultTokenResolver, StringConcat, TerraformDataSource, TerraformProvider, TerraformResource, TerraformStack, Tokenization, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
+import { awsRuleProblems, providerTagProblems } from "./aws-rule-check";
 import { containerDefinitionProblems } from "./container-rules";
 import { POLICY_DOCUMENTS, policyDocumentDataProblems, policyDocumentProblems } from "./iam-rules";
 
 /**
  * Synth-time policy: what checkov cannot see in cdk.tf.json (container definitions and policies are
- * JSON strings). The aspect registers one validation per stack; the validation reads the resolved
- * Terraform JSON (overrides included, as written to cdk.tf.json) of every resource of a checked
- * type, anywhere in the tree, so a resource added later is checked too. Only those resources are
- * resolved, not the whole stack again: that halves the validation's share of a synth.
+ * JSON strings), and AWS's own rules on names, descriptions, tags and sizes that the provider does
+ * not check before apply (policy/aws-rules.ts). The aspect registers one validation per stack; the
+ * validation reads the resolved Terraform JSON (overrides included, as written to cdk.tf.json) of
+ * every resource and provider, anywhere in the tree, so a resource added later is checked too.
  *
  * A validation (not `Annotations.addError`) because the cdktf CLI runs the app with
  * CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS=true, under which error annotations do not fail the
@@ -27,17 +28,24 @@ export class PolicyAspect implements IAspect {
   }
 }
 
-const CHECKED_RESOURCES = new Set(["aws_ecs_task_definition", ...Object.keys(POLICY_DOCUMENTS)]);
 const CHECKED_DATA_SOURCES = new Set(["aws_iam_policy_document"]);
 // The resolver cdktf itself resolves a stack with.
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
-/** The resolved Terraform JSON of the stack's checked resources and data sources, merged. */
+/**
+ * The resolved Terraform JSON of the stack's resources, providers and checked data sources, merged.
+ * Every resource is read: any of them may carry tags, which AWS's tag rules bind.
+ */
 function checkedTerraform(stack: TerraformStack): Record<string, any> {
   const merged: Record<string, any> = {};
   for (const construct of stack.node.findAll()) {
+    if (TerraformProvider.isTerraformProvider(construct)) {
+      const fragment = Tokenization.resolve(construct.toTerraform(), { scope: stack, resolver: RESOLVER });
+      for (const [type, blocks] of Object.entries<unknown[]>(fragment.provider ?? {})) ((merged.provider ??= {})[type] ??= []).push(...blocks);
+      continue;
+    }
     const checked =
-      (TerraformResource.isTerraformResource(construct) && CHECKED_RESOURCES.has(construct.terraformResourceType)) ||
+      TerraformResource.isTerraformResource(construct) ||
       (TerraformDataSource.isTerraformDataSource(construct) && CHECKED_DATA_SOURCES.has(construct.terraformResourceType));
     if (!checked) continue;
     const fragment = Tokenization.resolve(construct.toTerraform(), { scope: stack, resolver: RESOLVER });
@@ -66,6 +74,7 @@ export function stackPolicyProblems(stackName: string, terraform: Record<string,
     for (const [id, attributes] of Object.entries<Record<string, any>>(byId)) {
       const address = `${type}.${id}`;
       const path = attributes?.["//"]?.metadata?.path as string | undefined;
+      report(address, path, awsRuleProblems(type, attributes, defaultTagsOf(terraform, attributes?.provider)));
       if (type === "aws_ecs_task_definition") {
         report(address, path, containerDefinitionProblems(attributes.container_definitions));
       }
@@ -74,8 +83,18 @@ export function stackPolicyProblems(stackName: string, terraform: Record<string,
       }
     }
   }
+  for (const [type, blocks] of Object.entries<Record<string, any>[]>(terraform.provider ?? {})) {
+    for (const block of blocks) report(`provider ${type}${block.alias ? `.${block.alias}` : ""}`, undefined, providerTagProblems(block));
+  }
   for (const [id, attributes] of Object.entries<Record<string, any>>(terraform.data?.aws_iam_policy_document ?? {})) {
     report(`data.aws_iam_policy_document.${id}`, attributes?.["//"]?.metadata?.path, policyDocumentDataProblems(attributes));
   }
   return problems;
+}
+
+/** The default tags of the provider a resource uses (`aws`, or `aws.<alias>` from its `provider`). */
+function defaultTagsOf(terraform: Record<string, any>, provider: unknown): Record<string, unknown> {
+  const alias = typeof provider === "string" && provider.includes(".") ? provider.slice(provider.indexOf(".") + 1) : undefined;
+  const block = (terraform.provider?.aws ?? []).find((candidate: any) => candidate.alias === alias);
+  return Object.assign({}, ...(block?.default_tags ?? []).map((tags: any) => tags?.tags ?? {}));
 }

@@ -31,6 +31,7 @@ function containerProblems(container: Record<string, unknown>, index: number): s
     problems.push(`${label} has no logConfiguration: its output would be lost; send it to CloudWatch Logs (awslogs)`);
   }
   const environment = Array.isArray(container.environment) ? (container.environment as { name?: unknown; value?: unknown }[]) : [];
+  problems.push(...portProblems(label, container, environment));
   for (const variable of environment) {
     const name = String(variable?.name);
     const byName = nameLooksSecret(name);
@@ -44,4 +45,16 @@ function containerProblems(container: Record<string, unknown>, index: number): s
     }
   }
   return problems;
+}
+
+/**
+ * city-guided's images listen on $PORT: a PORT other than the container's mapped port makes the
+ * image listen where neither the load balancer nor its health check sends anything.
+ */
+function portProblems(label: string, container: Record<string, unknown>, environment: { name?: unknown; value?: unknown }[]): string[] {
+  const port = environment.find((variable) => variable?.name === "PORT")?.value;
+  const mappings = Array.isArray(container.portMappings) ? (container.portMappings as { containerPort?: unknown }[]) : [];
+  const mapped = mappings.map((mapping) => String(mapping?.containerPort));
+  if (port === undefined || mapped.length === 0 || mapped.includes(String(port))) return [];
+  return [`${label} has PORT=${String(port)} but maps port ${mapped.join(", ")}: the image would listen where no traffic is sent; give both the same port`];
 }

@@ -9,9 +9,8 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { loadConfig } from "../../config/load";
 import { applyPolicy } from "../../policy/aspects";
-import { configFrom, synthProject } from "../helpers";
+import { committedProject, configFrom, synthProject } from "../helpers";
 
 const GOOD_CONTAINER = {
   name: "api",
@@ -77,6 +76,14 @@ describe("container aspect", () => {
     const message = policyErrorOf(withContainers({ ...GOOD_CONTAINER, environment }));
     expect(message).toContain("environment variable DATABASE_URL that looks like a secret (its value looks like a credential (value not shown))");
     expect(message).not.toContain("s3cr3t-pw");
+  });
+
+  test("a PORT variable that disagrees with the container's port mapping fails", () => {
+    const mapped = { ...GOOD_CONTAINER, portMappings: [{ containerPort: 3080 }] };
+    expect(policyErrorOf(withContainers({ ...mapped, environment: [{ name: "PORT", value: "3080" }] }))).toBe("");
+    expect(policyErrorOf(withContainers({ ...mapped, environment: [{ name: "PORT", value: "80" }] }))).toContain(
+      'container "api" has PORT=80 but maps port 3080: the image would listen where no traffic is sent',
+    );
   });
 
   test("every container of a task is checked, each named", () => {
@@ -159,12 +166,17 @@ describe("the real stacks pass the policy", () => {
       staging: "API__SECRET_DATABASE_URL=ssm:/city-guided/staging/DATABASE_URL\nNODE_ENV=production\n",
       production: "INFRA_MIN_CAPACITY=1\nINFRA_MAX_CAPACITY=3\n",
     });
-    // SynthesizedStack runs Testing.synth(stack, true): the policy's validation runs for each stack.
-    expect(Object.keys(synthProject(config)).sort()).toEqual(["production", "registry", "staging"]);
+    // Reading `json` runs Testing.synth(stack, true): the policy's validation runs for each stack
+    // (SynthesizedStack is lazy, so the stacks must be read).
+    const stacks = synthProject(config);
+    for (const stack of Object.values(stacks)) expect(stack.json.resource).toBeDefined();
+    expect(Object.keys(stacks).sort()).toEqual(["production", "registry", "staging"]);
   });
 
   test("the committed env files", () => {
-    expect(Object.keys(synthProject(loadConfig("env"))).sort()).toEqual(["production", "registry", "staging"]);
+    const stacks = committedProject();
+    for (const stack of Object.values(stacks)) expect(stack.json.resource).toBeDefined();
+    expect(Object.keys(stacks).sort()).toEqual(["production", "registry", "staging"]);
   });
 });
 

@@ -107,7 +107,7 @@ describe("environment stack", () => {
 
   test("ports and health checks come from the config", () => {
     expect(stack.container("api").portMappings).toEqual([{ name: "api", containerPort: 4000, hostPort: 4000, protocol: "tcp" }]);
-    expect(stack.container("web").portMappings[0].containerPort).toBe(80);
+    expect(stack.container("web").portMappings[0].containerPort).toBe(3080);
     expect(stack.container("api").healthCheck.command).toEqual(["CMD-SHELL", "wget -qO- http://localhost:4000/api/health || exit 1"]);
     expect(stack.container("web").healthCheck).toBeUndefined();
   });
@@ -121,7 +121,10 @@ describe("environment stack", () => {
       { name: "STRIPE", valueFrom: "arn:aws:secretsmanager:eu-west-3:123456789012:secret:stripe-AbC123" },
     ]);
     expect(stack.container("web").secrets.map((secret: any) => secret.name)).toEqual(["SESSION"]);
-    expect(stack.container("api").environment).toEqual([{ name: "NODE_ENV", value: "production" }]);
+    expect(stack.container("api").environment).toEqual([
+      { name: "NODE_ENV", value: "production" },
+      { name: "PORT", value: "4000" },
+    ]);
   });
 
   test("the execution role pulls from exactly the two repositories and reads exactly the referenced secrets", () => {

@@ -104,7 +104,7 @@ describe("load balancer", () => {
     const service = stack.resource("aws_ecs_service");
     expect(service.load_balancer.map((entry: any) => [entry.container_name, entry.container_port]).sort()).toEqual([
       ["api", 4000],
-      ["web", 80],
+      ["web", 3080],
     ]);
     expect(service.health_check_grace_period_seconds).toBe(60);
     expect(service.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_lb_listener\./), expect.stringMatching(/^aws_lb_listener_rule\./)]));
@@ -129,8 +129,8 @@ describe("security groups", () => {
   test("tasks accept the two container ports only, only from the load balancer's group", () => {
     const toTasks = ingress.filter((rule) => rule.security_group_id === taskId);
     expect(toTasks.map((rule) => [rule.from_port, rule.to_port]).sort()).toEqual([
+      [3080, 3080],
       [4000, 4000],
-      [80, 80],
     ]);
     for (const rule of toTasks) {
       expect(rule.referenced_security_group_id).toBe(albId);
@@ -145,8 +145,8 @@ describe("security groups", () => {
     expect(toAlb.map((rule) => [rule.from_port, rule.cidr_ipv4])).toEqual([[80, "0.0.0.0/0"]]);
     const fromAlb = egress.filter((rule) => rule.security_group_id === albId);
     expect(fromAlb.map((rule) => [rule.referenced_security_group_id, rule.from_port]).sort()).toEqual([
+      [taskId, 3080],
       [taskId, 4000],
-      [taskId, 80],
     ]);
   });
 
@@ -161,5 +161,15 @@ describe("security groups", () => {
 
   test("every rule has a description", () => {
     for (const rule of [...ingress, ...egress]) expect(rule.description).toMatch(/\w/);
+  });
+
+  // EC2 API reference (CreateSecurityGroup, IpRange, UserIdGroupPair): "a-z, A-Z, 0-9, spaces, and
+  // ._-:/()#,@[]+=&;{}!$*" (no & in a rule that references a group). The provider checks only the
+  // length, so an apostrophe passes plan and fails CreateSecurityGroup with InvalidParameterValue.
+  test("group and rule descriptions use only the characters EC2 accepts", () => {
+    const groups = Object.values(stack.resources("aws_security_group")) as any[];
+    expect(groups).toHaveLength(2);
+    for (const group of groups) expect(group.description).toMatch(/^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/);
+    for (const rule of [...ingress, ...egress]) expect(rule.description).toMatch(/^[a-zA-Z0-9 ._\-:/()#,@[\]+=;{}!$*]{1,255}$/);
   });
 });
