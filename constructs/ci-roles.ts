@@ -6,8 +6,9 @@ import type { GitHubOidc } from "./github-oidc";
 import { policyDocument, type PolicyStatement } from "./iam-policy";
 import { InvalidInputError } from "../config/errors";
 
-/** IAM path of the roles GitHub Actions assumes: keeps them out of every `role/city-guided-<env>-*` pattern. */
-export const CI_ROLE_PATH = "/github-actions/";
+import { CI_ROLE_PATH } from "./names";
+
+export { CI_ROLE_PATH };
 
 /** IAM's limit on a role's inline policies (characters, whitespace excluded). */
 export const INLINE_POLICY_LIMIT = 10240;

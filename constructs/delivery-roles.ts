@@ -7,6 +7,7 @@ import { GitHubRole } from "./ci-roles";
 import { pushStatements, readOnlyStatements, stateStatements, workloadStatements, type StateLocation } from "./ci-permissions";
 import { EnvironmentDeployRole } from "./deploy-role";
 import { GitHubOidc, githubSubject } from "./github-oidc";
+import { CI_ROLE_PATH, nestedEnvironments, PIPELINE_ROLE_NAMES, PROJECT_NAME_PATTERN, STATE_KEY_PATTERN } from "./names";
 
 /** One environment as the pipeline's roles see it. */
 export interface DeliveryEnvironment {
@@ -68,7 +69,7 @@ export class DeliveryRoles extends Construct {
       const migration = props.migrationEnvironment && props.infraRepository ? { repository: props.infraRepository, environment: props.migrationEnvironment } : undefined;
       this.pushRole = new GitHubRole(this, "push", {
         oidc,
-        name: "city-guided-github-push",
+        name: PIPELINE_ROLE_NAMES.push,
         description:
           `GitHub Actions pushes images (main branch of ${props.appRepository}` +
           (migration ? `; environment ${migration.environment} of ${migration.repository} during the migration)` : ")"),
@@ -84,16 +85,17 @@ export class DeliveryRoles extends Construct {
     const infra = props.infraRepository;
     this.planRole = new GitHubRole(this, "plan", {
       oidc,
-      name: "city-guided-github-plan",
+      name: PIPELINE_ROLE_NAMES.plan,
       description: `GitHub Actions plans every stack, read-only (pull requests and drift detection of ${infra})`,
       subjects: [githubSubject.pullRequest(infra), githubSubject.branch(infra, "main")],
       statements: [
-        ...stateStatements([props.registryState, ...props.environments.map((environment) => environment.state)], location.partition, false),
+        // One pattern per state bucket, not one key per stack: the policy does not grow with the environments.
+        ...stateStatements(planStates(props), location.partition, false),
         ...readOnlyStatements(props.repositoryArns, [
-          iam("role/city-guided-*"),
-          iam("policy/city-guided-*"),
-          iam("role/github-actions/city-guided-*"),
-          iam("policy/github-actions/city-guided-*"),
+          iam(`role/${PROJECT_NAME_PATTERN}`),
+          iam(`policy/${PROJECT_NAME_PATTERN}`),
+          iam(`role${CI_ROLE_PATH}${PROJECT_NAME_PATTERN}`),
+          iam(`policy${CI_ROLE_PATH}${PROJECT_NAME_PATTERN}`),
           oidc.providerArn,
         ]),
       ],
@@ -124,7 +126,7 @@ export class DeliveryRoles extends Construct {
         environment: environment.name,
         state: environment.state,
         repositoryArns: props.repositoryArns,
-        nestedEnvironments: props.environments.map((other) => other.name).filter((other) => other !== environment.name && other.startsWith(environment.name)),
+        nestedEnvironments: nestedEnvironments(environment.name, props.environments.map((other) => other.name)),
       },
       workloadStatements: workloadStatements({
         ...location,
@@ -137,6 +139,15 @@ export class DeliveryRoles extends Construct {
       }),
     });
   }
+}
+
+/**
+ * What the plan role reads: every stack's state key (`city-guided/*.tfstate`) in each bucket that
+ * holds one. A stack's key is its only object there that matches; the lock objects (`.tflock`) do not.
+ */
+function planStates(props: DeliveryRolesProps): StateLocation[] {
+  const buckets = [props.registryState, ...props.environments.map((environment) => environment.state)].map((state) => state.bucket);
+  return [...new Set(buckets)].map((bucket) => ({ bucket, key: STATE_KEY_PATTERN }));
 }
 
 function output(scope: Construct, id: string, value: string, description: string): void {

@@ -1,22 +1,23 @@
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { GitHubRole, policyLength } from "./ci-roles";
-import { deployStatements, environmentPrefix, type DeployScope } from "./deploy-permissions";
+import { deployStatements, type DeployScope } from "./deploy-permissions";
 import { githubSubject, type GitHubOidc } from "./github-oidc";
 import { policyDocument, type PolicyStatement } from "./iam-policy";
 import { InvalidInputError } from "../config/errors";
+import { arnBuilder, CI_ROLE_PATH, environmentNames } from "./names";
 
 /** IAM's limit on a managed policy (characters, whitespace excluded). */
 export const MANAGED_POLICY_LIMIT = 6144;
 
 /** Name of the boundary that the task and execution roles of an environment carry. */
 export function workloadBoundaryName(environment: string): string {
-  return `${environmentPrefix(environment)}-workload-boundary`;
+  return environmentNames(environment).workloadBoundary;
 }
 
 /** ARN of that boundary, computed from names (the environment stack holds no reference to the registry stack). */
 export function workloadBoundaryArn(partition: string, accountId: string, environment: string): string {
-  return `arn:${partition}:iam::${accountId}:policy/${workloadBoundaryName(environment)}`;
+  return arnBuilder({ partition, accountId, region: "" })("iam", `policy/${workloadBoundaryName(environment)}`);
 }
 
 export interface EnvironmentDeployRoleProps {
@@ -43,6 +44,7 @@ export class EnvironmentDeployRole extends Construct {
   constructor(scope: Construct, id: string, props: EnvironmentDeployRoleProps) {
     super(scope, id);
     const environment = props.scope.environment;
+    const names = environmentNames(environment);
     this.workloadBoundary = managedPolicy(this, "workload-boundary", {
       name: workloadBoundaryName(environment),
       path: "/",
@@ -54,23 +56,23 @@ export class EnvironmentDeployRole extends Construct {
       workloadBoundaryArn: workloadBoundaryArn(props.scope.partition, props.scope.accountId, environment),
     });
     this.deployBoundary = managedPolicy(this, "deploy-boundary", {
-      name: `${environmentPrefix(environment)}-deploy-boundary`,
-      path: "/github-actions/",
+      name: names.deployBoundary,
+      path: CI_ROLE_PATH,
       description: `Caps the GitHub Actions role that deploys ${environment}`,
       statements: boundaryStatements(statements),
     });
     // Too large for one policy (inline: 10,240 characters; managed: 6,144): managed policies, attached.
     const permissions = chunkStatements(statements, MANAGED_POLICY_LIMIT).map((chunk, index) =>
       managedPolicy(this, `permissions-${index + 1}`, {
-        name: `${environmentPrefix(environment)}-deploy-${index + 1}`,
-        path: "/github-actions/",
+        name: names.deployPolicy(index + 1),
+        path: CI_ROLE_PATH,
         description: `What the GitHub Actions role that deploys ${environment} may do (part ${index + 1})`,
         statements: chunk,
       }),
     );
     const role = new GitHubRole(this, "role", {
       oidc: props.oidc,
-      name: `${environmentPrefix(environment)}-deploy`,
+      name: names.deployRole,
       description: `GitHub Actions deploys ${environment} (jobs of ${props.repository} in the GitHub environment ${environment})`,
       subjects: [githubSubject.environment(props.repository, environment)],
       statements: [],

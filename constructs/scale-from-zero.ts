@@ -4,6 +4,7 @@ import type { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscalin
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { expressionQuery, requestCount, runningTaskQueries, type ServiceMetricsSource } from "./scaling-metrics";
 import { InvalidInputError } from "../config/errors";
+import { derivedName } from "./names";
 
 /** 1 while requests reach the load balancer and no task of the service runs; 0 otherwise. */
 export const WAKE_EXPRESSION = "IF(FILL(requests, 0) > 0 AND FILL(cpuSamples, 0) == 0 AND FILL(runningTasks, 0) == 0, 1, 0)";
@@ -44,7 +45,7 @@ export class ScaleFromZero extends Construct {
     }
     const policy = (name: string, capacity: number, bound: { metricIntervalLowerBound?: string; metricIntervalUpperBound?: string }) =>
       new AppautoscalingPolicy(this, `${name}-policy`, {
-        name: `${props.serviceName}-${name}`,
+        name: derivedName.scaling(props.serviceName, name),
         policyType: "StepScaling",
         serviceNamespace: props.target.serviceNamespace,
         scalableDimension: props.target.scalableDimension,
@@ -62,7 +63,7 @@ export class ScaleFromZero extends Construct {
 
     const { cpuSamples, runningTasks } = runningTaskQueries(props, "Maximum");
     this.wakeAlarm = new CloudwatchMetricAlarm(this, "wake-alarm", {
-      alarmName: `${props.serviceName}-wake`,
+      alarmName: derivedName.scaling(props.serviceName, "wake"),
       alarmDescription: `Requests reach ${props.serviceName} while no task runs: start one`,
       comparisonOperator: "GreaterThanOrEqualToThreshold",
       threshold: 1,
@@ -74,7 +75,7 @@ export class ScaleFromZero extends Construct {
       alarmActions: [this.wakePolicy.arn],
     });
     this.idleAlarm = new CloudwatchMetricAlarm(this, "idle-alarm", {
-      alarmName: `${props.serviceName}-idle`,
+      alarmName: derivedName.scaling(props.serviceName, "idle"),
       alarmDescription: `No request reached ${props.serviceName} for ${props.idleMinutes} minutes: scale to zero`,
       comparisonOperator: "LessThanThreshold",
       threshold: 1,

@@ -1,63 +1,177 @@
-import { actionsOf, PIPELINE_SHARED, pipelineStacks, role } from "../pipeline-helpers";
+import { readdirSync, readFileSync } from "node:fs";
+import { environmentNames, PIPELINE_ROLE_NAMES } from "../../constructs/names";
+import { PIPELINE_CALLS, type CallTarget, type PipelineRole } from "../../constructs/pipeline-calls";
+import { decide, evaluate, type IamRequest } from "../iam-evaluation";
+import type { EnvironmentConfig } from "../../config/model";
+import { configFrom, synthProject, type SynthesizedStack } from "../helpers";
+import { managedPolicy, PIPELINE_SHARED, role, type Statement } from "../pipeline-helpers";
+import { ACCOUNT, creationRequests, PARTITION, resolveAccount, stackResolver } from "../stack-requests";
 
-/**
- * The IAM action that creating each resource type needs. A resource type the environment stack
- * gains without an entry here fails the test: the deploy role must be reviewed for it, or the
- * first real apply fails with AccessDenied.
- */
-const CREATE_ACTION: Record<string, string> = {
-  aws_appautoscaling_policy: "application-autoscaling:PutScalingPolicy",
-  aws_appautoscaling_target: "application-autoscaling:RegisterScalableTarget",
-  aws_cloudwatch_event_rule: "events:PutRule",
-  aws_cloudwatch_event_target: "events:PutTargets",
-  aws_cloudwatch_log_group: "logs:CreateLogGroup",
-  aws_cloudwatch_metric_alarm: "cloudwatch:PutMetricAlarm",
-  aws_ecs_cluster: "ecs:CreateCluster",
-  aws_ecs_service: "ecs:CreateService",
-  aws_ecs_task_definition: "ecs:RegisterTaskDefinition",
-  aws_iam_role: "iam:CreateRole",
-  aws_iam_role_policy: "iam:PutRolePolicy",
-  aws_kms_alias: "kms:CreateAlias",
-  aws_kms_key: "kms:CreateKey",
-  aws_lb: "elasticloadbalancing:CreateLoadBalancer",
-  aws_lb_listener: "elasticloadbalancing:CreateListener",
-  aws_lb_listener_rule: "elasticloadbalancing:CreateRule",
-  aws_lb_target_group: "elasticloadbalancing:CreateTargetGroup",
-  aws_security_group: "ec2:CreateSecurityGroup",
-  aws_sns_topic: "sns:CreateTopic",
-  aws_sns_topic_policy: "sns:SetTopicAttributes",
-  aws_sns_topic_subscription: "sns:Subscribe",
-  aws_vpc_security_group_egress_rule: "ec2:AuthorizeSecurityGroupEgress",
-  aws_vpc_security_group_ingress_rule: "ec2:AuthorizeSecurityGroupIngress",
+// Every optional part on somewhere: certificate (HTTPS listener), alert e-mail, scale from zero, CPU scale-in.
+const EVERYTHING = [
+  "INFRA_CERTIFICATE_ARN=arn:aws:acm:eu-west-3:123456789012:certificate/01234567-89ab-cdef-0123-456789abcdef",
+  "INFRA_ALERT_EMAIL=ops@example.com",
+  "INFRA_MIN_CAPACITY=0",
+  "INFRA_MAX_CAPACITY=3",
+].join("\n");
+
+/** Names that are prefixes of each other, in two regions. */
+export const COVERAGE_ENVIRONMENTS: Record<string, string> = {
+  staging: EVERYTHING,
+  "staging-eu": "INFRA_AWS_REGION=eu-central-1\nINFRA_MIN_CAPACITY=0",
+  b1: "INFRA_MIN_CAPACITY=1",
+  b10: "INFRA_MIN_CAPACITY=0\nINFRA_MAX_CAPACITY=2",
 };
 
-/** IAM's action matching: `*` in a granted action matches any characters. */
-function grants(granted: readonly string[], action: string): boolean {
-  return granted.some((pattern) => new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i").test(action));
+/** The policies of the registry stack's roles, with the account and the repositories resolved. */
+export class PipelinePolicies {
+  private readonly repositoryArns: Record<string, string>;
+
+  constructor(private readonly registry: SynthesizedStack, registryRegion: string) {
+    this.repositoryArns = Object.fromEntries(
+      Object.entries(registry.resources("aws_ecr_repository")).map(([id, repository]) => [id, `arn:${PARTITION}:ecr:${registryRegion}:${ACCOUNT}:repository/${repository.name}`]),
+    );
+  }
+
+  private resolve(statements: Statement[]): Statement[] {
+    return JSON.parse(resolveAccount(JSON.stringify(statements), this.repositoryArns));
+  }
+
+  /** A role's identity policies and its boundary (undefined when it has none). */
+  of(pipelineRole: Exclude<PipelineRole, "operator">, environment: string): { identity: Statement[]; boundary?: Statement[] } {
+    if (pipelineRole !== "deploy") return { identity: this.resolve(role(this.registry, PIPELINE_ROLE_NAMES[pipelineRole]).policy) };
+    const names = environmentNames(environment);
+    return { identity: this.resolve(role(this.registry, names.deployRole).policy), boundary: this.resolve(managedPolicy(this.registry, names.deployBoundary)) };
+  }
+
+  workloadBoundary(environment: string): Statement[] {
+    return this.resolve(managedPolicy(this.registry, environmentNames(environment).workloadBoundary));
+  }
 }
 
-describe("the deploy role can create everything its environment stack holds", () => {
-  // Every optional part on: certificate (HTTPS listener), alert e-mail, scale from zero, CPU scale-in.
-  const everything = [
-    "INFRA_CERTIFICATE_ARN=arn:aws:acm:eu-west-3:123456789012:certificate/01234567-89ab-cdef-0123-456789abcdef",
-    "INFRA_ALERT_EMAIL=ops@example.com",
-    "INFRA_MIN_CAPACITY=0",
-    "INFRA_MAX_CAPACITY=3",
-  ].join("\n");
-  const stacks = pipelineStacks({ staging: everything }, PIPELINE_SHARED);
-  const granted = actionsOf(role(stacks.registry, "city-guided-staging-deploy").policy);
-  const types = Object.keys(stacks.staging.json.resource).sort();
+const describeRequest = (request: IamRequest) => `${request.action} on ${request.resource}${request.context && Object.keys(request.context).length > 0 ? ` ${JSON.stringify(request.context)}` : ""}`;
 
-  test("every resource type of the stack is listed with the action that creates it", () => {
-    expect(types.filter((type) => !(type in CREATE_ACTION))).toEqual([]);
+/** Synthesizes the environments and checks every named resource against the deploy roles; returns the failures. */
+export function coverageFailures(environments: Record<string, string>): string[] {
+  const config = configFrom(environments, PIPELINE_SHARED);
+  const stacks = synthProject(config);
+  const policies = new PipelinePolicies(stacks.registry, config.registry.region);
+  const failures: string[] = [];
+  const requestsOf = Object.fromEntries(config.environments.map((environment) => [environment.name, creationRequests(stacks[environment.name].json, environment.name, environment.region)]));
+  for (const environment of config.environments) {
+    const { identity, boundary } = policies.of("deploy", environment.name);
+    for (const { address, request } of requestsOf[environment.name]) {
+      const decision = decide(identity, boundary, request);
+      if (decision !== "allowed") failures.push(`${environment.name} deploy role, ${address}: ${describeRequest(request)}: ${decision}`);
+    }
+    for (const other of config.environments.filter((candidate) => candidate.name !== environment.name)) {
+      for (const { address, request, scoped } of requestsOf[other.name].filter((entry) => entry.scoped)) {
+        if (scoped && decide(identity, boundary, request) === "allowed") failures.push(`${environment.name} deploy role may create ${other.name}'s ${address}: ${describeRequest(request)}`);
+      }
+    }
+    failures.push(...workloadFailures(stacks[environment.name], environment, policies.workloadBoundary(environment.name)));
+  }
+  return failures;
+}
+
+/** Each permission the task roles hold lies within the workload boundary they carry. */
+function workloadFailures(stack: SynthesizedStack, environment: EnvironmentConfig, boundary: Statement[]): string[] {
+  const failures: string[] = [];
+  const resolve = stackResolver(stack.json, environment.region, environment.registryRegion);
+  for (const policy of Object.values(stack.resources("aws_iam_role_policy"))) {
+    const statements: Statement[] = JSON.parse(resolve(policy.policy)).Statement;
+    for (const statement of statements) {
+      for (const action of statement.Action) {
+        for (const resource of [statement.Resource ?? []].flat()) {
+          if (evaluate(boundary, { action, resource }) !== "allowed") failures.push(`${environment.name} task role: ${action} on ${resource} is outside the workload boundary`);
+        }
+      }
+    }
+  }
+  return failures;
+}
+
+describe("names and IAM patterns agree (issue 10: one source of names)", () => {
+  test("every resource of every environment is creatable by its own deploy role, and by no other environment's", () => {
+    expect(coverageFailures(COVERAGE_ENVIRONMENTS)).toEqual([]);
   });
 
-  test.each(Object.entries(CREATE_ACTION))("%s: %s is granted", (_type, action) => {
-    expect(grants(granted, action)).toBe(true);
+  test("defect 7: moving the log groups moves the deploy role's and the workload boundary's patterns with them", () => {
+    const names = jest.requireActual("../../constructs/names");
+    const spy = jest.spyOn(names.derivedName, "logGroup").mockImplementation((...args: unknown[]) => `/custom/ecs/${args[0]}/${args[1]}`);
+    try {
+      const stacks = synthProject(configFrom({ staging: "" }, PIPELINE_SHARED));
+      expect(Object.values(stacks.staging.resources("aws_cloudwatch_log_group")).map((group: any) => group.name)).toContain("/custom/ecs/city-guided-staging/api");
+      expect(coverageFailures({ staging: "", b1: "" })).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
-  test("the matcher itself: wildcards match, other actions do not", () => {
-    expect(grants(["ec2:Describe*"], "ec2:DescribeVpcs")).toBe(true);
-    expect(grants(["ec2:Describe*"], "ec2:CreateVpc")).toBe(false);
+  test("the checker itself: a resource outside the patterns is reported", () => {
+    const names = jest.requireActual("../../constructs/names");
+    // A construct that names its alarm outside the shared functions: the patterns do not follow.
+    const spy = jest.spyOn(names.derivedName, "alerting").mockImplementation((...args: unknown[]) => (args[1] === "api-5xx" ? "elsewhere-api-5xx" : `${args[0]}-${args[1]}`));
+    try {
+      expect(coverageFailures({ staging: "" })).toEqual([expect.stringMatching(/cloudwatch:PutMetricAlarm on arn:aws:cloudwatch:eu-west-3:123456789012:alarm:elsewhere-api-5xx .*: implicit deny$/)]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe("every declared pipeline call is granted to its role", () => {
+  const config = configFrom(COVERAGE_ENVIRONMENTS, PIPELINE_SHARED);
+  const stacks = synthProject(config);
+  const policies = new PipelinePolicies(stacks.registry, config.registry.region);
+  const targets: CallTarget[] = config.environments.map((environment) => ({
+    environment: environment.name,
+    partition: PARTITION,
+    accountId: ACCOUNT,
+    region: environment.region,
+    registryRegion: config.registry.region,
+    stateBucket: environment.stateBucket,
+    stacks: ["registry", ...config.environments.map((candidate) => candidate.name)],
+  }));
+  const cases = PIPELINE_CALLS.flatMap((call) =>
+    call.action === undefined ? [] : call.roles.filter((who) => who !== "operator").map((who) => [`${call.caller}: ${call.command} (${call.action}, ${who} role)`, call, who] as const),
+  );
+
+  test.each(cases)("%s", (_label, call, who) => {
+    const failures = targets.flatMap((target) => {
+      const { identity, boundary } = policies.of(who as Exclude<PipelineRole, "operator">, target.environment);
+      return call.resources(target).flatMap((resource) => {
+        const request = { action: call.action!, resource, context: call.context?.(target) ?? {} };
+        const decision = decide(identity, boundary, request);
+        return decision === "allowed" ? [] : [`${target.environment}: ${describeRequest(request)}: ${decision}`];
+      });
+    });
+    expect(failures).toEqual([]);
+  });
+});
+
+describe("the declared calls are the calls the files make", () => {
+  const declared = (caller: string) => new Set(PIPELINE_CALLS.filter((call) => call.caller === caller).map((call) => call.command));
+  const files = [
+    ...readdirSync("scripts").filter((file) => file.endsWith(".sh")).map((file) => `scripts/${file}`),
+    ...readdirSync(".github/workflows").filter((file) => file.endsWith(".yml")).map((file) => `.github/workflows/${file}`),
+  ];
+
+  test.each(files)("every `aws <service> <command>` of %s is declared", (file) => {
+    const commands = readFileSync(file, "utf8")
+      .split("\n")
+      .filter((line) => !/^\s*#/.test(line))
+      .flatMap((line) => [...line.matchAll(/(?:^|[\s($])aws ([a-z0-9-]+) ([a-z0-9-]+)/g)].map((match) => `aws ${match[1]} ${match[2]}`));
+    expect(commands.filter((command) => !declared(file).has(command))).toEqual([]);
+  });
+
+  test.each(readdirSync("ops").filter((file) => file.endsWith(".ts")).map((file) => `ops/${file}`))("every AWS SDK command of %s is declared", (file) => {
+    const commands = [...readFileSync(file, "utf8").matchAll(/new ([A-Za-z]+Command)\(/g)].map((match) => match[1]);
+    expect(commands.filter((command) => !declared(file).has(command))).toEqual([]);
+  });
+
+  test("every declared call is still made by its file", () => {
+    const stale = PIPELINE_CALLS.filter((call) => !call.caller.startsWith("terraform ") && !readFileSync(call.caller, "utf8").includes(call.command.replace(/^(crane|docker\/build-push-action) .*/, "$1")));
+    expect(stale.map((call) => `${call.caller}: ${call.command}`)).toEqual([]);
   });
 });
