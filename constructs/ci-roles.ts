@@ -28,6 +28,8 @@ export interface GitHubRoleProps {
   readonly attachedPolicyArns?: readonly string[];
   /** Managed policy capping the role. @default none */
   readonly permissionsBoundaryArn?: string;
+  /** What makes the policy grow, told when it exceeds IAM's limit. @default none */
+  readonly sizeHint?: string;
   /** Session length in seconds; a deploy and its wait fit in one hour. @default 3600 */
   readonly maxSessionDuration?: number;
 }
@@ -51,7 +53,8 @@ export class GitHubRole extends Construct {
     if (badAction) throw new InvalidInputError(`Invalid policy for role ${props.name}: action "${badAction}" grants a whole service; list the actions`);
     const policy = policyDocument(props.statements);
     if (policyLength(policy) > INLINE_POLICY_LIMIT) {
-      throw new InvalidInputError(`Invalid policy for role ${props.name}: ${policyLength(policy)} characters, IAM allows ${INLINE_POLICY_LIMIT}`);
+      const hint = props.sizeHint ? `: ${props.sizeHint}` : "";
+      throw new InvalidInputError(`Invalid policy for role ${props.name}: ${policyLength(policy)} characters, IAM allows ${INLINE_POLICY_LIMIT}${hint}`);
     }
     this.role = new IamRole(this, "role", {
       name: props.name,

@@ -39,6 +39,16 @@ export interface DeliveryRolesProps {
   readonly migrationEnvironment?: string;
 }
 
+/**
+ * Environments an account supports (names of 16 characters, the longest allowed). The pipeline's
+ * policies do not grow with the number of environments (the plan role reads `city-guided/*.tfstate`
+ * per bucket); what bounds it is IAM's default account quotas ("IAM and AWS STS quotas", IAM User
+ * Guide; both adjustable): 1,000 roles (3 per environment: deploy, execution, task; plus push, plan
+ * and three service-linked roles) and 1,500 customer managed policies (4 per environment). 300
+ * leaves about 95 roles and 300 policies for the rest of the account.
+ */
+export const SUPPORTED_ENVIRONMENTS = 300;
+
 /** GitHub environment of the workflow that copies images from GHCR (copy-images-from-ghcr.yml). */
 export const MIGRATION_ENVIRONMENT = "ecr-migration";
 
@@ -88,6 +98,7 @@ export class DeliveryRoles extends Construct {
       name: PIPELINE_ROLE_NAMES.plan,
       description: `GitHub Actions plans every stack, read-only (pull requests and drift detection of ${infra})`,
       subjects: [githubSubject.pullRequest(infra), githubSubject.branch(infra, "main")],
+      sizeHint: `the plan role reads the state of every stack, one entry per state bucket (${planStates(props).length} distinct INFRA_STATE_BUCKET values); the number of environments does not count, but each bucket does: share fewer buckets`,
       statements: [
         // One pattern per state bucket, not one key per stack: the policy does not grow with the environments.
         ...stateStatements(planStates(props), location.partition, false),

@@ -9,6 +9,8 @@ import { arnBuilder, CI_ROLE_PATH, environmentNames } from "./names";
 
 /** IAM's limit on a managed policy (characters, whitespace excluded). */
 export const MANAGED_POLICY_LIMIT = 6144;
+/** IAM's default quota of managed policies attached to one role (IAM and AWS STS quotas; adjustable). */
+export const ATTACHED_POLICIES_QUOTA = 10;
 
 /** Name of the boundary that the task and execution roles of an environment carry. */
 export function workloadBoundaryName(environment: string): string {
@@ -51,6 +53,11 @@ export class EnvironmentDeployRole extends Construct {
       description: `The most that the ECS task and execution roles of ${environment} may do`,
       statements: props.workloadStatements,
     });
+    // Every environment whose name extends this one's with a dash adds a deny of its patterns.
+    const nestedHint =
+      props.scope.nestedEnvironments.length > 0
+        ? `; ${props.scope.nestedEnvironments.length} environment(s) whose names extend "${environment}-" add a deny each (${props.scope.nestedEnvironments.join(", ")}): rename some`
+        : "";
     const statements = deployStatements({
       ...props.scope,
       workloadBoundaryArn: workloadBoundaryArn(props.scope.partition, props.scope.accountId, environment),
@@ -60,9 +67,16 @@ export class EnvironmentDeployRole extends Construct {
       path: CI_ROLE_PATH,
       description: `Caps the GitHub Actions role that deploys ${environment}`,
       statements: boundaryStatements(statements),
+      hint: nestedHint,
     });
     // Too large for one policy (inline: 10,240 characters; managed: 6,144): managed policies, attached.
-    const permissions = chunkStatements(statements, MANAGED_POLICY_LIMIT).map((chunk, index) =>
+    const chunks = chunkStatements(statements, MANAGED_POLICY_LIMIT);
+    if (chunks.length > ATTACHED_POLICIES_QUOTA) {
+      throw new InvalidInputError(
+        `Invalid deploy role ${names.deployRole}: its permissions need ${chunks.length} managed policies, IAM attaches at most ${ATTACHED_POLICIES_QUOTA} to a role by default${nestedHint}`,
+      );
+    }
+    const permissions = chunks.map((chunk, index) =>
       managedPolicy(this, `permissions-${index + 1}`, {
         name: names.deployPolicy(index + 1),
         path: CI_ROLE_PATH,
@@ -120,11 +134,11 @@ export function chunkStatements(statements: readonly PolicyStatement[], limit: n
 function managedPolicy(
   scope: Construct,
   id: string,
-  props: { name: string; path: string; description: string; statements: readonly PolicyStatement[] },
+  props: { name: string; path: string; description: string; statements: readonly PolicyStatement[]; hint?: string },
 ): IamPolicy {
   const document = policyDocument(props.statements);
   if (policyLength(document) > MANAGED_POLICY_LIMIT) {
-    throw new InvalidInputError(`Invalid policy ${props.name}: ${policyLength(document)} characters, IAM allows ${MANAGED_POLICY_LIMIT} in a managed policy`);
+    throw new InvalidInputError(`Invalid policy ${props.name}: ${policyLength(document)} characters, IAM allows ${MANAGED_POLICY_LIMIT} in a managed policy${props.hint ?? ""}`);
   }
   return new IamPolicy(scope, id, { name: props.name, path: props.path, description: props.description, policy: document });
 }

@@ -1,4 +1,7 @@
+import { NEW_KEY_ACTIONS } from "../../constructs/tag-scoped-permissions";
+import { evaluate } from "../iam-evaluation";
 import { actionsOf, managedPolicy, pipelineStacks, resources, role, statement, type Statement } from "../pipeline-helpers";
+import { resolveAccount } from "../stack-requests";
 
 const WHOLE_SERVICE = /^(\*|[a-z0-9-]+:\*)$/;
 const STATE = "arn:${data.aws_partition.delivery_partition";
@@ -101,6 +104,50 @@ describe("pipeline roles' scope", () => {
       expect(keys.Condition).toEqual({ StringEquals: { "aws:ResourceTag/Environment": "staging", "aws:ResourceTag/Project": "city-guided" } });
       expect(resources(keys)).toEqual([expect.stringMatching(/:kms:eu-west-3:\$\{[^}]+\}:key\/\*$/)]);
       expect(resources(statement(policy, "KeyAliases"))).toEqual([expect.stringMatching(/:alias\/city-guided-staging-alerts$/)]);
+    });
+
+    describe("defect 5: KMS calls right after CreateKey do not depend on the key's tags", () => {
+      // KMS: tag changes "might take up to five minutes" to affect authorization (abac.html).
+      const resolved: Statement[] = JSON.parse(resolveAccount(JSON.stringify(policy)));
+      const key = "arn:aws:kms:eu-west-3:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+      const onKey = (action: string, tags: Record<string, string>) => evaluate(resolved, { action, resource: key, context: tags });
+      const tagged = (environment: string) => ({ "aws:ResourceTag/Environment": environment, "aws:ResourceTag/Project": "city-guided" });
+
+      test.each(NEW_KEY_ACTIONS)("%s: allowed on a key whose tags do not count yet, and on staging's keys", (action) => {
+        expect(onKey(action, {})).toBe("allowed");
+        expect(onKey(action, tagged("staging"))).toBe("allowed");
+      });
+
+      test.each(NEW_KEY_ACTIONS)("%s: denied on a key tagged for another environment, even one whose name extends staging's", (action) => {
+        for (const other of ["production", "staging-eu", "staging2", "Staging"]) expect(onKey(action, tagged(other))).toBe("explicit deny");
+      });
+
+      test("the deny names exactly these actions, on keys whose Environment tag exists and differs", () => {
+        expect(statement(policy, "NotKeysOfOtherEnvironments")).toMatchObject({
+          Effect: "Deny",
+          Action: NEW_KEY_ACTIONS,
+          Condition: { Null: { "aws:ResourceTag/Environment": "false" }, StringNotEquals: { "aws:ResourceTag/Environment": "staging" } },
+        });
+        expect(statement(policy, "NewKeysOfThisEnvironment").Condition).toBeUndefined();
+      });
+
+      test("other key administration still needs staging's tags", () => {
+        for (const action of ["kms:ScheduleKeyDeletion", "kms:DisableKeyRotation", "kms:UntagResource"]) {
+          expect(onKey(action, {})).toBe("implicit deny");
+          expect(onKey(action, tagged("staging"))).toBe("allowed");
+          expect(onKey(action, tagged("production"))).toBe("implicit deny");
+        }
+      });
+    });
+
+    test("defect 4: lists the tasks of its own cluster only (scripts/wait-for-deploy.sh)", () => {
+      const resolved: Statement[] = JSON.parse(resolveAccount(JSON.stringify(policy)));
+      const listTasks = (cluster: string) => evaluate(resolved, { action: "ecs:ListTasks", resource: "*", context: { "ecs:cluster": `arn:aws:ecs:eu-west-3:123456789012:cluster/${cluster}` } });
+      expect(listTasks("city-guided-staging")).toBe("allowed");
+      for (const other of ["city-guided-staging-eu", "city-guided-staging2", "city-guided-production"]) expect(listTasks(other)).toBe("implicit deny");
+      expect(evaluate(resolved, { action: "ecs:ListTasks", resource: "*" })).toBe("implicit deny");
+      // The boundary's ceiling holds every non-IAM action of the role, this one included.
+      expect(statement(managedPolicy(registry, "city-guided-staging-deploy-boundary"), "Ceiling").Action).toContain("ecs:ListTasks");
     });
 
     test("target tracking's own alarms are allowed, for this service only", () => {

@@ -51,10 +51,14 @@ export class PipelinePolicies {
 
 const describeRequest = (request: IamRequest) => `${request.action} on ${request.resource}${request.context && Object.keys(request.context).length > 0 ? ` ${JSON.stringify(request.context)}` : ""}`;
 
-/** Synthesizes the environments and checks every named resource against the deploy roles; returns the failures. */
-export function coverageFailures(environments: Record<string, string>): string[] {
+/** A project synthesized from in-memory environment files, with the pipeline's repositories set. */
+function project(environments: Record<string, string>) {
   const config = configFrom(environments, PIPELINE_SHARED);
-  const stacks = synthProject(config);
+  return { config, stacks: synthProject(config) };
+}
+
+/** Checks every named resource of every environment against the deploy roles; returns the failures. */
+export function coverageFailures({ config, stacks }: ReturnType<typeof project>): string[] {
   const policies = new PipelinePolicies(stacks.registry, config.registry.region);
   const failures: string[] = [];
   const requestsOf = Object.fromEntries(config.environments.map((environment) => [environment.name, creationRequests(stacks[environment.name].json, environment.name, environment.region)]));
@@ -91,18 +95,22 @@ function workloadFailures(stack: SynthesizedStack, environment: EnvironmentConfi
   return failures;
 }
 
+let coveredProject: ReturnType<typeof project> | undefined;
+/** The coverage environments, synthesized once for the suites below. */
+const covered = () => (coveredProject ??= project(COVERAGE_ENVIRONMENTS));
+
 describe("names and IAM patterns agree (issue 10: one source of names)", () => {
   test("every resource of every environment is creatable by its own deploy role, and by no other environment's", () => {
-    expect(coverageFailures(COVERAGE_ENVIRONMENTS)).toEqual([]);
+    expect(coverageFailures(covered())).toEqual([]);
   });
 
   test("defect 7: moving the log groups moves the deploy role's and the workload boundary's patterns with them", () => {
     const names = jest.requireActual("../../constructs/names");
     const spy = jest.spyOn(names.derivedName, "logGroup").mockImplementation((...args: unknown[]) => `/custom/ecs/${args[0]}/${args[1]}`);
     try {
-      const stacks = synthProject(configFrom({ staging: "" }, PIPELINE_SHARED));
-      expect(Object.values(stacks.staging.resources("aws_cloudwatch_log_group")).map((group: any) => group.name)).toContain("/custom/ecs/city-guided-staging/api");
-      expect(coverageFailures({ staging: "", b1: "" })).toEqual([]);
+      const moved = project({ staging: "", b1: "" });
+      expect(Object.values(moved.stacks.staging.resources("aws_cloudwatch_log_group")).map((group: any) => group.name)).toContain("/custom/ecs/city-guided-staging/api");
+      expect(coverageFailures(moved)).toEqual([]);
     } finally {
       spy.mockRestore();
     }
@@ -113,7 +121,7 @@ describe("names and IAM patterns agree (issue 10: one source of names)", () => {
     // A construct that names its alarm outside the shared functions: the patterns do not follow.
     const spy = jest.spyOn(names.derivedName, "alerting").mockImplementation((...args: unknown[]) => (args[1] === "api-5xx" ? "elsewhere-api-5xx" : `${args[0]}-${args[1]}`));
     try {
-      expect(coverageFailures({ staging: "" })).toEqual([expect.stringMatching(/cloudwatch:PutMetricAlarm on arn:aws:cloudwatch:eu-west-3:123456789012:alarm:elsewhere-api-5xx .*: implicit deny$/)]);
+      expect(coverageFailures(project({ staging: "" }))).toEqual([expect.stringMatching(/cloudwatch:PutMetricAlarm on arn:aws:cloudwatch:eu-west-3:123456789012:alarm:elsewhere-api-5xx .*: implicit deny$/)]);
     } finally {
       spy.mockRestore();
     }
@@ -121,10 +129,7 @@ describe("names and IAM patterns agree (issue 10: one source of names)", () => {
 });
 
 describe("every declared pipeline call is granted to its role", () => {
-  const config = configFrom(COVERAGE_ENVIRONMENTS, PIPELINE_SHARED);
-  const stacks = synthProject(config);
-  const policies = new PipelinePolicies(stacks.registry, config.registry.region);
-  const targets: CallTarget[] = config.environments.map((environment) => ({
+  const targets = (config: ReturnType<typeof project>["config"]): CallTarget[] => config.environments.map((environment) => ({
     environment: environment.name,
     partition: PARTITION,
     accountId: ACCOUNT,
@@ -133,13 +138,15 @@ describe("every declared pipeline call is granted to its role", () => {
     stateBucket: environment.stateBucket,
     stacks: ["registry", ...config.environments.map((candidate) => candidate.name)],
   }));
+  let policies: PipelinePolicies | undefined;
+  const policiesOf = () => (policies ??= new PipelinePolicies(covered().stacks.registry, covered().config.registry.region));
   const cases = PIPELINE_CALLS.flatMap((call) =>
     call.action === undefined ? [] : call.roles.filter((who) => who !== "operator").map((who) => [`${call.caller}: ${call.command} (${call.action}, ${who} role)`, call, who] as const),
   );
 
   test.each(cases)("%s", (_label, call, who) => {
-    const failures = targets.flatMap((target) => {
-      const { identity, boundary } = policies.of(who as Exclude<PipelineRole, "operator">, target.environment);
+    const failures = targets(covered().config).flatMap((target) => {
+      const { identity, boundary } = policiesOf().of(who as Exclude<PipelineRole, "operator">, target.environment);
       return call.resources(target).flatMap((resource) => {
         const request = { action: call.action!, resource, context: call.context?.(target) ?? {} };
         const decision = decide(identity, boundary, request);
