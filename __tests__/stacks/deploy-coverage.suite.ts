@@ -69,8 +69,8 @@ export function coverageFailures({ config, stacks }: ReturnType<typeof project>)
       if (decision !== "allowed") failures.push(`${environment.name} deploy role, ${address}: ${describeRequest(request)}: ${decision}`);
     }
     for (const other of config.environments.filter((candidate) => candidate.name !== environment.name)) {
-      for (const { address, request, scoped } of requestsOf[other.name].filter((entry) => entry.scoped)) {
-        if (scoped && decide(identity, boundary, request) === "allowed") failures.push(`${environment.name} deploy role may create ${other.name}'s ${address}: ${describeRequest(request)}`);
+      for (const { address, request } of requestsOf[other.name].filter((entry) => entry.scoped)) {
+        if (decide(identity, boundary, request) === "allowed") failures.push(`${environment.name} deploy role may create ${other.name}'s ${address}: ${describeRequest(request)}`);
       }
     }
     failures.push(...workloadFailures(stacks[environment.name], environment, policies.workloadBoundary(environment.name)));
@@ -125,6 +125,31 @@ describe("names and IAM patterns agree (issue 10: one source of names)", () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe("the IAM model the coverage test relies on (IAM User Guide: policy evaluation logic, condition operators)", () => {
+  const allow = (extra: Partial<Statement>): Statement => ({ Sid: "A", Effect: "Allow", Action: ["ecs:Describe*"], Resource: "arn:aws:ecs:*:*:cluster/a-*", ...extra });
+  test("wildcards: actions ignore case, resources do not; * spans any characters", () => {
+    expect(evaluate([allow({})], { action: "ECS:DescribeClusters", resource: "arn:aws:ecs:eu-west-3:1:cluster/a-b/c" })).toBe("allowed");
+    expect(evaluate([allow({})], { action: "ecs:DescribeClusters", resource: "arn:aws:ecs:eu-west-3:1:cluster/A-b" })).toBe("implicit deny");
+    expect(evaluate([allow({})], { action: "ecs:ListClusters", resource: "arn:aws:ecs:eu-west-3:1:cluster/a-b" })).toBe("implicit deny");
+  });
+  test("an absent key fails a positive operator and satisfies a negated one; Null tests presence", () => {
+    const request = (context: Record<string, string>) => ({ action: "ecs:DescribeClusters", resource: "arn:aws:ecs:r:1:cluster/a-1", context });
+    expect(evaluate([allow({ Condition: { StringEquals: { k: "v" } } })], request({}))).toBe("implicit deny");
+    expect(evaluate([allow({ Condition: { StringNotEquals: { k: "v" } } })], request({}))).toBe("allowed");
+    expect(evaluate([allow({ Condition: { Null: { k: "false" } } })], request({}))).toBe("implicit deny");
+    expect(evaluate([allow({ Condition: { Null: { k: "false" }, StringNotEquals: { k: "v" } } })], request({ k: "w" }))).toBe("allowed");
+  });
+  test("a Deny wins; the boundary must allow too", () => {
+    const request = { action: "ecs:DescribeClusters", resource: "arn:aws:ecs:r:1:cluster/a-1" };
+    expect(evaluate([allow({}), { ...allow({}), Effect: "Deny" }], request)).toBe("explicit deny");
+    expect(decide([allow({})], [], request)).toBe("implicit deny");
+    expect(decide([allow({})], [allow({})], request)).toBe("allowed");
+  });
+  test("an operator it does not model fails loudly", () => {
+    expect(() => evaluate([allow({ Condition: { DateGreaterThan: { k: "v" } } })], { action: "ecs:DescribeClusters", resource: "arn:aws:ecs:r:1:cluster/a-1", context: { k: "x" } })).toThrow(/not modelled/);
   });
 });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Testing } from "cdktf";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -38,6 +39,10 @@ describe("issue 11: the number of environments", () => {
     const policies = all.filter((construct) => construct instanceof IamPolicy).length;
     expect(roles).toBeLessThanOrEqual(1000);
     expect(policies).toBeLessThanOrEqual(1500);
+  });
+
+  test("the README states the supported number", () => {
+    expect(readFileSync("README.md", "utf8")).toContain(`up to **${SUPPORTED_ENVIRONMENTS}** of 16-character names per AWS account`);
   });
 
   test("a plan role too large says that the state buckets are the cause, not the environments", () => {
