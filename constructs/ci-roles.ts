@@ -8,8 +8,6 @@ import { InvalidInputError } from "../config/errors";
 
 import { CI_ROLE_PATH } from "./names";
 
-export { CI_ROLE_PATH };
-
 /** IAM's limit on a role's inline policies (characters, whitespace excluded). */
 export const INLINE_POLICY_LIMIT = 10240;
 

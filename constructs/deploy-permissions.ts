@@ -18,8 +18,6 @@ export interface DeployScope extends AccountLocation {
   readonly nestedEnvironments: readonly string[];
 }
 
-export { environmentPrefix } from "./names";
-
 /** Service-linked roles that ECS, its autoscaling and ELB create on first use in an account. */
 export const SERVICE_LINKED_ROLE_SERVICES = ["ecs.amazonaws.com", "ecs.application-autoscaling.amazonaws.com", "elasticloadbalancing.amazonaws.com"];
 

@@ -17,8 +17,6 @@ export function stackTags(stackName: string): Record<string, string> {
   return { Project: PROJECT, Environment: stackName, ManagedBy: "cdktf" };
 }
 
-export { stateKey };
-
 /**
  * What every stack has: the AWS provider tagging every resource it creates, and an encrypted S3
  * backend with S3-native locking (a `<key>.tflock` object; no DynamoDB table).

@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { REPOSITORY_NAMES } from "../../config/model";
 import { environmentNames, PIPELINE_ROLE_NAMES } from "../../constructs/names";
 import { PIPELINE_CALLS, type CallTarget, type PipelineRole } from "../../constructs/pipeline-calls";
 import { decide, evaluate, type IamRequest } from "../iam-evaluation";
@@ -200,6 +202,17 @@ describe("the declared calls are the calls the files make", () => {
   test.each(readdirSync("ops").filter((file) => file.endsWith(".ts")).map((file) => `ops/${file}`))("every AWS SDK command of %s is declared", (file) => {
     const commands = [...readFileSync(file, "utf8").matchAll(/new ([A-Za-z]+Command)\(/g)].map((match) => match[1]);
     expect(commands.filter((command) => !declared(file).has(command))).toEqual([]);
+  });
+
+  test("the repository names the image workflows spell are the registry's", () => {
+    const build = parse(readFileSync(".github/workflows/build-images.yml", "utf8"));
+    const job: any = Object.values(build.jobs)[0];
+    const step = job.steps.find((candidate: any) => candidate.env?.REPOSITORY);
+    const spelled = job.strategy.matrix.image.map((image: string) => step.env.REPOSITORY.replace("${{ matrix.image }}", image));
+    expect(spelled.sort()).toEqual(Object.values(REPOSITORY_NAMES).sort());
+    const copy = parse(readFileSync(".github/workflows/copy-images-from-ghcr.yml", "utf8"));
+    const inputs = copy.on.workflow_dispatch.inputs;
+    expect([inputs["api-repository"].default, inputs["web-repository"].default]).toEqual([REPOSITORY_NAMES.api, REPOSITORY_NAMES.web]);
   });
 
   test("every declared call is still made by its file", () => {
