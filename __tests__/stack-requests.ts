@@ -31,7 +31,7 @@ export function resolveAccount(text: string, repositoryArns: Record<string, stri
     .replace(/\$\{aws_ecr_repository\.([^.}]+)\.arn\}/g, (whole, id: string) => repositoryArns[id] ?? whole);
 }
 
-class StackView {
+export class StackView {
   constructor(
     private readonly resources: Resources,
     private readonly region: string,
@@ -78,6 +78,12 @@ class StackView {
         return this.arn("ecs", `task-definition/${resource.family}:1`);
       case "aws_iam_role":
         return this.arn("iam", `role${resource.path ?? "/"}${name()}`);
+      case "aws_iam_policy":
+        return this.arn("iam", `policy${resource.path ?? "/"}${name()}`);
+      case "aws_iam_openid_connect_provider":
+        return this.arn("iam", `oidc-provider/${resource.url.replace(/^https:\/\//, "")}`);
+      case "aws_ecr_repository":
+        return this.arn("ecr", `repository/${name()}`);
       case "aws_lb":
         return this.arn("elasticloadbalancing", `loadbalancer/app/${name()}/50dc6c495c0c9188`);
       case "aws_lb_target_group":

@@ -7,7 +7,8 @@ import { decide, evaluate, type IamRequest } from "../iam-evaluation";
 import type { EnvironmentConfig } from "../../config/model";
 import { configFrom, synthProject, type SynthesizedStack } from "../helpers";
 import { managedPolicy, PIPELINE_SHARED, role, type Statement } from "../pipeline-helpers";
-import { ACCOUNT, creationRequests, PARTITION, resolveAccount, stackResolver } from "../stack-requests";
+import { refreshRequests } from "../refresh-requests";
+import { ACCOUNT, creationRequests, PARTITION, stackResolver } from "../stack-requests";
 
 // Every optional part on somewhere: certificate (HTTPS listener), alert e-mail, scale from zero, CPU scale-in.
 const EVERYTHING = [
@@ -27,16 +28,15 @@ export const COVERAGE_ENVIRONMENTS: Record<string, string> = {
 
 /** The policies of the registry stack's roles, with the account and the repositories resolved. */
 export class PipelinePolicies {
-  private readonly repositoryArns: Record<string, string>;
+  private readonly resolveText: (text: string) => string;
 
   constructor(private readonly registry: SynthesizedStack, registryRegion: string) {
-    this.repositoryArns = Object.fromEntries(
-      Object.entries(registry.resources("aws_ecr_repository")).map(([id, repository]) => [id, `arn:${PARTITION}:ecr:${registryRegion}:${ACCOUNT}:repository/${repository.name}`]),
-    );
+    // References in the registry's policies (repositories, the OIDC provider) as the ARNs AWS gives them.
+    this.resolveText = stackResolver(registry.json, registryRegion, registryRegion);
   }
 
   private resolve(statements: Statement[]): Statement[] {
-    return JSON.parse(resolveAccount(JSON.stringify(statements), this.repositoryArns));
+    return JSON.parse(this.resolveText(JSON.stringify(statements)));
   }
 
   /** A role's identity policies and its boundary (undefined when it has none). */
@@ -127,6 +127,28 @@ describe("names and IAM patterns agree (issue 10: one source of names)", () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe("terraform refresh: the plan role reads every stack, each deploy role its own", () => {
+  test("every resource and data source of every stack", () => {
+    const { config, stacks } = covered();
+    const policies = new PipelinePolicies(stacks.registry, config.registry.region);
+    const plan = policies.of("plan", "");
+    const failures: string[] = [];
+    const check = (who: string, role: { identity: Statement[]; boundary?: Statement[] }, reads: ReturnType<typeof refreshRequests>) => {
+      for (const { address, request } of reads) {
+        const decision = decide(role.identity, role.boundary, request);
+        if (decision !== "allowed") failures.push(`${who}, ${address}: ${describeRequest(request)}: ${decision}`);
+      }
+    };
+    check("plan role", plan, refreshRequests(stacks.registry.json, config.registry.region, config.registry.region));
+    for (const environment of config.environments) {
+      const reads = refreshRequests(stacks[environment.name].json, environment.region, environment.registryRegion);
+      check("plan role", plan, reads);
+      check(`${environment.name} deploy role`, policies.of("deploy", environment.name), reads);
+    }
+    expect(failures).toEqual([]);
   });
 });
 
