@@ -226,6 +226,13 @@ describe("the declared calls are the calls the files make", () => {
     expect(commands.filter((command) => !declared(file).has(command))).toEqual([]);
   });
 
+  test("docs/operations.md lists the permissions status needs, as declared", () => {
+    const paragraph = /Permissions: (`ecs:[\s\S]*?)\(declared/.exec(readFileSync("docs/operations.md", "utf8"))![1];
+    const documented = [...paragraph.matchAll(/`([a-z0-9-]+:[A-Za-z]+)`/g)].map((match) => match[1]);
+    const declared = PIPELINE_CALLS.filter((call) => call.caller === "ops/status-collect.ts").map((call) => call.action);
+    expect(documented.sort()).toEqual([...new Set(declared)].sort());
+  });
+
   test("the repository names the image workflows spell are the registry's", () => {
     const build = parse(readFileSync(".github/workflows/build-images.yml", "utf8"));
     const job: any = Object.values(build.jobs)[0];
