@@ -5,7 +5,7 @@ import { deployStatements, type DeployScope } from "./deploy-permissions";
 import { githubSubject, type GitHubOidc } from "./github-oidc";
 import { policyDocument, type PolicyStatement } from "./iam-policy";
 import { InvalidInputError } from "../config/errors";
-import { arnBuilder, CI_ROLE_PATH, environmentNames } from "./names";
+import { arnBuilder, CI_ROLE_PATH, environmentNames, environmentPatterns } from "./names";
 
 /** IAM's limit on a managed policy (characters, whitespace excluded). */
 export const MANAGED_POLICY_LIMIT = 6144;
@@ -19,7 +19,7 @@ export function workloadBoundaryName(environment: string): string {
 
 /** ARN of that boundary, computed from names (the environment stack holds no reference to the registry stack). */
 export function workloadBoundaryArn(partition: string, accountId: string, environment: string): string {
-  return arnBuilder({ partition, accountId, region: "" })("iam", `policy/${workloadBoundaryName(environment)}`);
+  return environmentPatterns(environment, arnBuilder({ partition, accountId, region: "" })).workloadBoundary;
 }
 
 export interface EnvironmentDeployRoleProps {

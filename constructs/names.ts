@@ -40,11 +40,14 @@ export const derivedName = {
 /** Names of one environment's resources (environment stack) and of its pipeline policies (registry stack). */
 export function environmentNames(environment: string) {
   const prefix = environmentPrefix(environment);
+  // Cluster, service, task family and load balancer share the environment's prefix as their name.
+  const cluster = prefix;
+  const service = prefix;
   return {
     environment,
     prefix,
-    cluster: prefix,
-    service: prefix,
+    cluster,
+    service,
     taskFamily: prefix,
     loadBalancer: prefix,
     /** `target` may be `*` (a pattern). */
@@ -62,7 +65,7 @@ export function environmentNames(environment: string) {
     alertsKeyAlias: derivedName.keyAlias(derivedName.alerting(prefix, "alerts")),
     deploymentFailedRule: derivedName.alerting(prefix, "deployment-failed"),
     /** Alarms that target tracking creates by itself, named after the scalable target. */
-    targetTrackingAlarmPrefix: `TargetTracking-service/${prefix}/${prefix}`,
+    targetTrackingAlarmPrefix: `TargetTracking-service/${cluster}/${service}`,
     deployRole: `${prefix}-deploy`,
     deployBoundary: `${prefix}-deploy-boundary`,
     deployPolicy: (part: number | "*") => `${prefix}-deploy-${part}`,
@@ -103,7 +106,7 @@ export const PIPELINE_ROLE_NAMES = {
 /** Pattern of every IAM role and policy name of the project (`city-guided-*`). */
 export const PROJECT_NAME_PATTERN = `${PROJECT}-*`;
 
-/** Builds an ARN of the account; IAM is global (no region). */
+/** Builds an ARN of the account: `arn(service, resource)`. */
 export interface ArnBuilder {
   (service: string, resource: string): string;
 }
@@ -113,10 +116,11 @@ export interface AccountLocation {
   readonly accountId: string;
 }
 
+/** IAM ARNs have no region; every other service's here are regional. */
 export function arnBuilder(location: AccountLocation & { readonly region: string }): ArnBuilder {
   return (service, resource) =>
-    service === "iam" || service === "s3"
-      ? `arn:${location.partition}:${service}::${service === "s3" ? "" : location.accountId}:${resource}`
+    service === "iam"
+      ? `arn:${location.partition}:iam::${location.accountId}:${resource}`
       : `arn:${location.partition}:${service}:${location.region}:${location.accountId}:${resource}`;
 }
 
@@ -131,8 +135,6 @@ export function environmentPatterns(environment: string, arn: ArnBuilder) {
     cluster: arn("ecs", `cluster/${names.cluster}`),
     service: arn("ecs", `service/${names.cluster}/${names.service}`),
     taskDefinitions: arn("ecs", `task-definition/${names.taskFamily}:*`),
-    containerInstances: arn("ecs", `container-instance/${names.cluster}/*`),
-    tasks: arn("ecs", `task/${names.cluster}/*`),
     roles: arn("iam", `role/${names.role("*")}`),
     policies: arn("iam", `policy/${names.role("*")}`),
     workloadBoundary: arn("iam", `policy/${names.workloadBoundary}`),

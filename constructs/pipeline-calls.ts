@@ -1,5 +1,5 @@
 import { REPOSITORY_NAMES } from "../config/model";
-import { arnBuilder, environmentNames, stateKey } from "./names";
+import { arnBuilder, environmentNames, environmentPatterns, stateKey } from "./names";
 
 /**
  * Every AWS call the pipeline makes outside Terraform's own (whose creates the deploy-coverage test
@@ -39,11 +39,8 @@ export interface PipelineCall {
 }
 
 const regional = (target: CallTarget) => arnBuilder(target);
-const service = (target: CallTarget) => {
-  const names = environmentNames(target.environment);
-  return regional(target)("ecs", `service/${names.cluster}/${names.service}`);
-};
-const cluster = (target: CallTarget) => regional(target)("ecs", `cluster/${environmentNames(target.environment).cluster}`);
+const service = (target: CallTarget) => environmentPatterns(target.environment, regional(target)).service;
+const cluster = (target: CallTarget) => environmentPatterns(target.environment, regional(target)).cluster;
 const repositories = (target: CallTarget) =>
   Object.values(REPOSITORY_NAMES).map((name) => arnBuilder({ ...target, region: target.registryRegion })("ecr", `repository/${name}`));
 const anything = () => ["*"];
