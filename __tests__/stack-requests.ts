@@ -174,7 +174,7 @@ const CREATE: Record<string, (c: CreateContext) => void> = {
     c.on("kms:CreateKey", "*", c.requestTags);
     const key = byArn("aws_kms_key")(c);
     // Right after CreateKey its tags may not count yet (up to five minutes): no resource tag in the request.
-    for (const action of ["kms:EnableKeyRotation", "kms:PutKeyPolicy"]) c.on(action, key, {}, false);
+    c.on("kms:EnableKeyRotation", key, {}, false);
     // Later (a policy change, a rotation change): the tags count.
     for (const action of ["kms:EnableKeyRotation", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"]) c.on(action, key, c.resourceTags("aws"));
   },

@@ -124,7 +124,7 @@ function trafficAndAlertStatements(patterns: EnvironmentPatterns): PolicyStateme
       Resource: [...patterns.alarms, patterns.targetTrackingAlarms],
     },
     {
-      // An alias names its key; creating or moving one also needs the key (see KeysOfThisEnvironment).
+      // An alias names its key; creating or moving one also needs the key (NewKeysOfThisEnvironment, KeysOfThisEnvironment).
       Sid: "KeyAliases",
       Effect: "Allow",
       Action: ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"],

@@ -8,14 +8,19 @@ import type { ArnBuilder } from "./names";
  */
 
 /**
- * Calls the provider makes on a key right after CreateKey. KMS documents that "it might take up to
- * five minutes for tag and alias changes to affect KMS key authorization" (AWS KMS Developer Guide,
- * "ABAC for AWS KMS", https://docs.aws.amazon.com/kms/latest/developerguide/abac.html): allowed only
- * through aws:ResourceTag, they could be denied on the new key. So they are allowed on any key and
- * denied on a key whose Environment tag names another environment; a key without that tag is not
- * one a stack of this project created (every stack tags its resources through default_tags).
+ * Calls made on a key right after CreateKey: the provider's create of aws_kms_key enables rotation
+ * (CreateKey itself carries the policy and the tags; hashicorp/aws 5.x internal/service/kms/key.go),
+ * and aws_kms_alias then names the key. KMS documents that "it might take up to five minutes for
+ * tag and alias changes to affect KMS key authorization" (AWS KMS Developer Guide, "ABAC for AWS
+ * KMS", https://docs.aws.amazon.com/kms/latest/developerguide/abac.html): allowed only through
+ * aws:ResourceTag, they could be denied on the new key. So they are allowed on any key of the
+ * account and denied on a key whose Environment tag names another environment. What remains open
+ * (a key of the account without an Environment tag, or another environment's key in its first
+ * minutes) is harmless with these two: rotation turned on, or this environment's own alias pointed
+ * at it. kms:PutKeyPolicy, which the provider calls only when a key's policy changes (long after
+ * its tags count), stays scoped by the tags: on an untagged key it would hand the key over.
  */
-export const NEW_KEY_ACTIONS = ["kms:CreateAlias", "kms:EnableKeyRotation", "kms:PutKeyPolicy"];
+export const NEW_KEY_ACTIONS = ["kms:CreateAlias", "kms:EnableKeyRotation"];
 
 /** KMS keys (the alerts topic's) have random IDs: scope them by the tags every stack applies. */
 export function keyStatements(environment: string, arn: ArnBuilder): PolicyStatement[] {
@@ -39,6 +44,7 @@ export function keyStatements(environment: string, arn: ArnBuilder): PolicyState
       Action: [
         "kms:DeleteAlias",
         "kms:DisableKeyRotation",
+        "kms:PutKeyPolicy",
         "kms:ScheduleKeyDeletion",
         "kms:TagResource",
         "kms:UntagResource",

@@ -131,8 +131,8 @@ describe("pipeline roles' scope", () => {
         expect(statement(policy, "NewKeysOfThisEnvironment").Condition).toBeUndefined();
       });
 
-      test("other key administration still needs staging's tags", () => {
-        for (const action of ["kms:ScheduleKeyDeletion", "kms:DisableKeyRotation", "kms:UntagResource"]) {
+      test("other key administration, kms:PutKeyPolicy included, still needs staging's tags", () => {
+        for (const action of ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKeyRotation", "kms:UntagResource"]) {
           expect(onKey(action, {})).toBe("implicit deny");
           expect(onKey(action, tagged("staging"))).toBe("allowed");
           expect(onKey(action, tagged("production"))).toBe("implicit deny");
