@@ -1,10 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { REPOSITORY_NAMES } from "../../config/model";
-import { environmentNames, PIPELINE_ROLE_NAMES } from "../../constructs/names";
+import { REPOSITORY_NAMES, type EnvironmentConfig } from "../../config/model";
+import { derivedName, environmentNames, PIPELINE_ROLE_NAMES } from "../../constructs/names";
 import { PIPELINE_CALLS, type CallTarget, type PipelineRole } from "../../constructs/pipeline-calls";
 import { decide, evaluate, type IamRequest } from "../iam-evaluation";
-import type { EnvironmentConfig } from "../../config/model";
 import { configFrom, synthProject, type SynthesizedStack } from "../helpers";
 import { managedPolicy, PIPELINE_SHARED, role, type Statement } from "../pipeline-helpers";
 import { refreshRequests } from "../refresh-requests";
@@ -19,7 +18,7 @@ const EVERYTHING = [
 ].join("\n");
 
 /** Names that are prefixes of each other, in two regions. */
-export const COVERAGE_ENVIRONMENTS: Record<string, string> = {
+const COVERAGE_ENVIRONMENTS: Record<string, string> = {
   staging: EVERYTHING,
   "staging-eu": "INFRA_AWS_REGION=eu-central-1\nINFRA_MIN_CAPACITY=0",
   b1: "INFRA_MIN_CAPACITY=1",
@@ -27,7 +26,7 @@ export const COVERAGE_ENVIRONMENTS: Record<string, string> = {
 };
 
 /** The policies of the registry stack's roles, with the account and the repositories resolved. */
-export class PipelinePolicies {
+class PipelinePolicies {
   private readonly resolveText: (text: string) => string;
 
   constructor(private readonly registry: SynthesizedStack, registryRegion: string) {
@@ -60,7 +59,7 @@ function project(environments: Record<string, string>) {
 }
 
 /** Checks every named resource of every environment against the deploy roles; returns the failures. */
-export function coverageFailures({ config, stacks }: ReturnType<typeof project>): string[] {
+function coverageFailures({ config, stacks }: ReturnType<typeof project>): string[] {
   const policies = new PipelinePolicies(stacks.registry, config.registry.region);
   const failures: string[] = [];
   const requestsOf = Object.fromEntries(config.environments.map((environment) => [environment.name, creationRequests(stacks[environment.name].json, environment.name, environment.region)]));
@@ -107,8 +106,8 @@ describe("names and IAM patterns agree (issue 10: one source of names)", () => {
   });
 
   test("defect 7: moving the log groups moves the deploy role's and the workload boundary's patterns with them", () => {
-    const names = jest.requireActual("../../constructs/names");
-    const spy = jest.spyOn(names.derivedName, "logGroup").mockImplementation((...args: unknown[]) => `/custom/ecs/${args[0]}/${args[1]}`);
+    // One edit in names.ts, as a developer would make it: the constructs and the patterns both follow.
+    const spy = jest.spyOn(derivedName, "logGroup").mockImplementation((service, container) => `/custom/ecs/${service}/${container}`);
     try {
       const moved = project({ staging: "", b1: "" });
       expect(Object.values(moved.stacks.staging.resources("aws_cloudwatch_log_group")).map((group: any) => group.name)).toContain("/custom/ecs/city-guided-staging/api");
@@ -119,9 +118,8 @@ describe("names and IAM patterns agree (issue 10: one source of names)", () => {
   });
 
   test("the checker itself: a resource outside the patterns is reported", () => {
-    const names = jest.requireActual("../../constructs/names");
-    // A construct that names its alarm outside the shared functions: the patterns do not follow.
-    const spy = jest.spyOn(names.derivedName, "alerting").mockImplementation((...args: unknown[]) => (args[1] === "api-5xx" ? "elsewhere-api-5xx" : `${args[0]}-${args[1]}`));
+    // An alarm named apart from the shared pattern: the checker must catch it.
+    const spy = jest.spyOn(derivedName, "alerting").mockImplementation((prefix, suffix) => (suffix === "api-5xx" ? "elsewhere-api-5xx" : `${prefix}-${suffix}`));
     try {
       expect(coverageFailures(project({ staging: "" }))).toEqual([expect.stringMatching(/cloudwatch:PutMetricAlarm on arn:aws:cloudwatch:eu-west-3:123456789012:alarm:elsewhere-api-5xx .*: implicit deny$/)]);
     } finally {
