@@ -7,3 +7,5 @@ import "./stacks/alerting.suite";
 import "./stacks/synth.suite";
 import "./stacks/construct-errors.suite";
 import "./stacks/aspects.suite";
+// The environment-count suite builds the registry stack of 300 environments: it runs here, balancing the two test files across both cores.
+import "./stacks/environment-count.suite";

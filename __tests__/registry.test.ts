@@ -5,5 +5,4 @@ import "./stacks/registry-stack.suite";
 import "./stacks/ci-roles.suite";
 import "./stacks/github-oidc.suite";
 import "./stacks/deploy-coverage.suite";
-import "./stacks/environment-count.suite";
 import "./stacks/snapshots.suite";
