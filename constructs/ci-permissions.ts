@@ -146,7 +146,8 @@ export function workloadStatements(scope: WorkloadScope): PolicyStatement[] {
       Sid: "WriteLogs",
       Effect: "Allow",
       Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-      Resource: [patterns.logStreams],
+      // The environment's log groups and their streams (whichever ARN CloudWatch Logs authorizes the call on).
+      Resource: [patterns.logGroups],
     },
     {
       Sid: "ReadParameters",

@@ -139,7 +139,6 @@ export function environmentPatterns(environment: string, arn: ArnBuilder) {
     policies: arn("iam", `policy/${names.role("*")}`),
     workloadBoundary: arn("iam", `policy/${names.workloadBoundary}`),
     logGroups: arn("logs", `log-group:${names.logGroup("*")}`),
-    logStreams: arn("logs", `log-group:${names.logGroup("*")}:log-stream:*`),
     loadBalancer: arn("elasticloadbalancing", `loadbalancer/app/${names.loadBalancer}/*`),
     listeners: arn("elasticloadbalancing", `listener/app/${names.loadBalancer}/*`),
     listenerRules: arn("elasticloadbalancing", `listener-rule/app/${names.loadBalancer}/*`),
