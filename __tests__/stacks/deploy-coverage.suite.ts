@@ -224,6 +224,30 @@ describe("the declared calls are the calls the files make", () => {
     expect(commands.filter((command) => !declared(file).has(command))).toEqual([]);
   });
 
+  test("each script's and workflow's calls are declared for the roles that actually run them", () => {
+    // The role a workflow assumes (role-to-assume), and the scripts it runs, directly or through another script.
+    const ROLE_OF: Record<string, PipelineRole> = { "vars.AWS_DEPLOY_ROLE_ARN": "deploy", "vars.AWS_PLAN_ROLE_ARN": "plan", "vars.AWS_PUSH_ROLE_ARN": "push", "inputs.push-role-arn": "push" };
+    const code = (file: string) => readFileSync(file, "utf8").split("\n").filter((line) => !/^\s*#/.test(line)).join("\n");
+    const scriptsOf = (file: string): string[] => {
+      const direct = [...new Set([...code(file).matchAll(/scripts\/([a-z-]+\.sh)/g)].map((match) => `scripts/${match[1]}`))].filter((script) => script !== file);
+      return [...direct, ...direct.flatMap(scriptsOf)];
+    };
+    const actual = new Map<string, Set<PipelineRole>>();
+    for (const workflow of files.filter((file) => file.startsWith(".github/"))) {
+      const assumed = /role-to-assume: \$\{\{ ([a-zA-Z_.-]+) \}\}/.exec(code(workflow))?.[1];
+      if (!assumed) continue;
+      for (const caller of [workflow, ...scriptsOf(workflow)]) actual.set(caller, new Set([...(actual.get(caller) ?? []), ROLE_OF[assumed]]));
+    }
+    const declared = new Map<string, Set<PipelineRole>>();
+    for (const call of PIPELINE_CALLS.filter((candidate) => candidate.action !== undefined && actual.has(candidate.caller))) {
+      declared.set(call.caller, new Set([...(declared.get(call.caller) ?? []), ...call.roles]));
+    }
+    const byCaller = (map: Map<string, Set<PipelineRole>>) => Object.fromEntries([...map].filter(([caller]) => declared.has(caller)).map(([caller, roles]) => [caller, [...roles].sort()]));
+    expect(byCaller(declared)).toEqual(byCaller(actual));
+    // Every caller of AWS among the scripts and workflows is run by some role.
+    expect(PIPELINE_CALLS.filter((call) => call.action !== undefined && /^(scripts|\.github)\//.test(call.caller) && !actual.has(call.caller)).map((call) => call.caller)).toEqual([]);
+  });
+
   test("docs/operations.md lists the permissions status needs, as declared", () => {
     const paragraph = /Permissions: (`ecs:[\s\S]*?)\(declared/.exec(readFileSync("docs/operations.md", "utf8"))![1];
     const documented = [...paragraph.matchAll(/`([a-z0-9-]+:[A-Za-z]+)`/g)].map((match) => match[1]);
