@@ -1,6 +1,6 @@
 import { readOnlyStatements, stateStatements, type AccountLocation, type StateLocation } from "./ci-permissions";
 import { unique, type PolicyStatement } from "./iam-policy";
-import { arnBuilder, environmentPatterns, type EnvironmentPatterns } from "./names";
+import { arnBuilder, environmentPatterns, type ArnBuilder, type EnvironmentPatterns } from "./names";
 import { keyStatements, securityGroupStatements } from "./tag-scoped-permissions";
 
 /** What an environment's deploy role may touch. */
@@ -159,23 +159,47 @@ export function deployStatements(scope: DeployScope): PolicyStatement[] {
   const arn = arnBuilder(scope);
   const patterns = environmentPatterns(scope.environment, arn);
   const iamReads = [patterns.roles, patterns.policies];
-  const statements: PolicyStatement[] = [
+  return [
     ...stateStatements([scope.state], scope.partition, true),
     ...readOnlyStatements(scope.repositoryArns, iamReads),
     ...nameScopedStatements(patterns, scope.workloadBoundaryArn),
     ...securityGroupStatements(scope.environment, arn),
     ...keyStatements(scope.environment, arn),
-    {
-      // scripts/wait-for-deploy.sh. The Service Authorization Reference (Amazon ECS) lists ListTasks
-      // with resource type container-instance and condition keys ecs:cluster and
-      // ecs:container-instances; Fargate tasks have no container instance, and AWS evaluates the
-      // call on "*" (awsdocs/amazon-ecs-developer-guide#211): "*", narrowed to the cluster.
-      Sid: "ListTasksOfTheCluster",
-      Effect: "Allow",
-      Action: ["ecs:ListTasks"],
-      Resource: "*",
-      Condition: { ArnEquals: { "ecs:cluster": patterns.cluster } },
-    },
+    listTasksOfTheCluster(patterns),
+    ...unscopedStatements(arn),
+    promoteImages(scope),
+    ...nestedEnvironmentDeny(scope, arn),
+  ];
+}
+
+/** The deploy workflow's own steps, beyond Terraform (constructs/pipeline-calls.ts declares them). */
+function listTasksOfTheCluster(patterns: EnvironmentPatterns): PolicyStatement {
+  return {
+    // scripts/wait-for-deploy.sh. The Service Authorization Reference (Amazon ECS) lists ListTasks
+    // with resource type container-instance and condition keys ecs:cluster and
+    // ecs:container-instances; Fargate tasks have no container instance, and AWS evaluates the
+    // call on "*" (awsdocs/amazon-ecs-developer-guide#211): "*", narrowed to the cluster.
+    Sid: "ListTasksOfTheCluster",
+    Effect: "Allow",
+    Action: ["ecs:ListTasks"],
+    Resource: "*",
+    Condition: { ArnEquals: { "ecs:cluster": patterns.cluster } },
+  };
+}
+
+function promoteImages(scope: DeployScope): PolicyStatement {
+  return {
+    // The production workflow adds the protected release tag to the image it promotes (same manifest).
+    Sid: "PromoteImages",
+    Effect: "Allow",
+    Action: ["ecr:BatchGetImage", "ecr:DescribeImages", "ecr:PutImage"],
+    Resource: [...scope.repositoryArns],
+  };
+}
+
+/** Actions IAM cannot scope to the environment's resources. */
+function unscopedStatements(arn: ArnBuilder): PolicyStatement[] {
+  return [
     {
       // Application Auto Scaling names scalable targets by random IDs: no name-based resource ARN exists.
       Sid: "Scaling",
@@ -204,22 +228,19 @@ export function deployStatements(scope: DeployScope): PolicyStatement[] {
       Resource: [arn("iam", "role/aws-service-role/*")],
       Condition: { StringEquals: { "iam:AWSServiceName": SERVICE_LINKED_ROLE_SERVICES } },
     },
-    {
-      // The production workflow adds the protected release tag to the image it promotes (same manifest).
-      Sid: "PromoteImages",
-      Effect: "Allow",
-      Action: ["ecr:BatchGetImage", "ecr:DescribeImages", "ecr:PutImage"],
-      Resource: [...scope.repositoryArns],
-    },
   ];
+}
+
+/** The name-scoped statements of each nested environment (`staging-eu` for `staging`), as one Deny. */
+function nestedEnvironmentDeny(scope: DeployScope, arn: ArnBuilder): PolicyStatement[] {
   const denied = scope.nestedEnvironments.flatMap((nested) => nameScopedStatements(environmentPatterns(nested, arn)));
-  if (denied.length > 0) {
-    statements.push({
+  if (denied.length === 0) return [];
+  return [
+    {
       Sid: "NotNestedEnvironments",
       Effect: "Deny",
       Action: unique(denied.flatMap((statement) => statement.Action)).sort(),
       Resource: unique(denied.flatMap((statement) => [statement.Resource ?? []].flat())),
-    });
-  }
-  return statements;
+    },
+  ];
 }
