@@ -57,3 +57,12 @@ describe("deploy workflow", () => {
     }
   });
 });
+
+describe("promotion", () => {
+  test("promote-production.yml deploys the one environment whose deploy role may add release tags", () => {
+    const { PROMOTION_ENVIRONMENT } = require("../constructs/names") as typeof import("../constructs/names");
+    const promote = parse(readFileSync(join(WORKFLOWS, "promote-production.yml"), "utf8")) as { jobs: Record<string, { with?: Record<string, unknown> }> };
+    const calls = Object.values(promote.jobs).filter((job) => job.with?.promote === true);
+    expect(calls.map((job) => job.with?.environment)).toEqual([PROMOTION_ENVIRONMENT]);
+  });
+});

@@ -8,6 +8,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { policyDocument } from "./iam-policy";
+import { derivedName } from "./names";
 
 export interface AlertingProps {
   /** Prefix of every name, e.g. `city-guided-staging`; the topic is `<name>-alerts`. */
@@ -50,14 +51,14 @@ export class Alerting extends Construct {
       deletionWindowInDays: 7,
       policy: keyPolicy(props),
     });
-    new KmsAlias(this, "key-alias", { name: `alias/${props.name}-alerts`, targetKeyId: this.key.keyId });
-    this.topic = new SnsTopic(this, "topic", { name: `${props.name}-alerts`, kmsMasterKeyId: this.key.arn });
+    new KmsAlias(this, "key-alias", { name: derivedName.keyAlias(derivedName.alerting(props.name, "alerts")), targetKeyId: this.key.keyId });
+    this.topic = new SnsTopic(this, "topic", { name: derivedName.alerting(props.name, "alerts"), kmsMasterKeyId: this.key.arn });
     if (props.email !== undefined) {
       new SnsTopicSubscription(this, "email", { topicArn: this.topic.arn, protocol: "email", endpoint: props.email });
     }
 
     this.deploymentFailedRule = new CloudwatchEventRule(this, "deployment-failed", {
-      name: `${props.name}-deployment-failed`,
+      name: derivedName.alerting(props.name, "deployment-failed"),
       description: `A deployment of ${props.name} failed and the circuit breaker rolled it back`,
       eventPattern: JSON.stringify({
         source: ["aws.ecs"],
@@ -97,7 +98,7 @@ export class Alerting extends Construct {
         Action: ["sns:Publish"],
         Resource: this.topic.arn,
         Condition: {
-          ArnLike: { "aws:SourceArn": `arn:${props.partition}:cloudwatch:${props.region}:${props.accountId}:alarm:${props.name}-*` },
+          ArnLike: { "aws:SourceArn": `arn:${props.partition}:cloudwatch:${props.region}:${props.accountId}:alarm:${derivedName.alerting(props.name, "*")}` },
           StringEquals: { "aws:SourceAccount": props.accountId },
         },
       },
@@ -122,7 +123,7 @@ export class Alerting extends Construct {
     this.alarms.push(
       new CloudwatchMetricAlarm(this, `${target}-5xx`, {
         ...common,
-        alarmName: `${props.name}-${target}-5xx`,
+        alarmName: derivedName.alerting(props.name, `${target}-5xx`),
         alarmDescription: `The ${target} containers answered 5xx every minute for ${minutes} minutes`,
         metricName: "HTTPCode_Target_5XX_Count",
         statistic: "Sum",
@@ -130,7 +131,7 @@ export class Alerting extends Construct {
       }),
       new CloudwatchMetricAlarm(this, `${target}-unhealthy`, {
         ...common,
-        alarmName: `${props.name}-${target}-unhealthy`,
+        alarmName: derivedName.alerting(props.name, `${target}-unhealthy`),
         alarmDescription: `A running ${target} task failed its load balancer health check for ${minutes} minutes`,
         metricName: "UnHealthyHostCount",
         statistic: "Maximum",

@@ -1,5 +1,5 @@
-import { PROJECT } from "../config/model";
 import { unique, type PolicyStatement } from "./iam-policy";
+import { arnBuilder, environmentPatterns } from "./names";
 
 /** Where a stack's Terraform state lives: `<key>` and its S3-native lock `<key>.tflock`. */
 export interface StateLocation {
@@ -131,10 +131,8 @@ export interface WorkloadScope extends AccountLocation {
 }
 
 export function workloadStatements(scope: WorkloadScope): PolicyStatement[] {
-  const regional = (service: string, resource: string) => `arn:${scope.partition}:${service}:${scope.region}:${scope.accountId}:${resource}`;
-  const prefix = `${PROJECT}-${scope.environment}`;
-  // The naming convention the core documents for an environment's secrets: /city-guided/<env>/NAME.
-  const environmentPath = `${PROJECT}/${scope.environment}`;
+  // The same patterns as the deploy role's (names.ts): the log groups, the environment's secrets (/city-guided/<env>/NAME).
+  const patterns = environmentPatterns(scope.environment, arnBuilder(scope));
   return [
     // GetAuthorizationToken has no resource-level permissions: AWS requires "*" here.
     { Sid: "EcrAuthorizationToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
@@ -148,19 +146,20 @@ export function workloadStatements(scope: WorkloadScope): PolicyStatement[] {
       Sid: "WriteLogs",
       Effect: "Allow",
       Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-      Resource: [regional("logs", `log-group:/ecs/${prefix}/*`)],
+      // The environment's log groups and their streams (whichever ARN CloudWatch Logs authorizes the call on).
+      Resource: [patterns.logGroups],
     },
     {
       Sid: "ReadParameters",
       Effect: "Allow",
       Action: ["ssm:GetParameters"],
-      Resource: unique([regional("ssm", `parameter/${environmentPath}/*`), ...scope.ssmParameterArns]),
+      Resource: unique([patterns.parameters, ...scope.ssmParameterArns]),
     },
     {
       Sid: "ReadSecrets",
       Effect: "Allow",
       Action: ["secretsmanager:GetSecretValue"],
-      Resource: unique([regional("secretsmanager", `secret:${environmentPath}/*`), ...scope.secretsManagerArns]),
+      Resource: unique([patterns.secrets, ...scope.secretsManagerArns]),
     },
   ];
 }

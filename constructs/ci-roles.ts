@@ -6,8 +6,7 @@ import type { GitHubOidc } from "./github-oidc";
 import { policyDocument, type PolicyStatement } from "./iam-policy";
 import { InvalidInputError } from "../config/errors";
 
-/** IAM path of the roles GitHub Actions assumes: keeps them out of every `role/city-guided-<env>-*` pattern. */
-export const CI_ROLE_PATH = "/github-actions/";
+import { CI_ROLE_PATH } from "./names";
 
 /** IAM's limit on a role's inline policies (characters, whitespace excluded). */
 export const INLINE_POLICY_LIMIT = 10240;
@@ -27,6 +26,8 @@ export interface GitHubRoleProps {
   readonly attachedPolicyArns?: readonly string[];
   /** Managed policy capping the role. @default none */
   readonly permissionsBoundaryArn?: string;
+  /** What makes the policy grow, told when it exceeds IAM's limit. @default none */
+  readonly sizeHint?: string;
   /** Session length in seconds; a deploy and its wait fit in one hour. @default 3600 */
   readonly maxSessionDuration?: number;
 }
@@ -50,7 +51,8 @@ export class GitHubRole extends Construct {
     if (badAction) throw new InvalidInputError(`Invalid policy for role ${props.name}: action "${badAction}" grants a whole service; list the actions`);
     const policy = policyDocument(props.statements);
     if (policyLength(policy) > INLINE_POLICY_LIMIT) {
-      throw new InvalidInputError(`Invalid policy for role ${props.name}: ${policyLength(policy)} characters, IAM allows ${INLINE_POLICY_LIMIT}`);
+      const hint = props.sizeHint ? `: ${props.sizeHint}` : "";
+      throw new InvalidInputError(`Invalid policy for role ${props.name}: ${policyLength(policy)} characters, IAM allows ${INLINE_POLICY_LIMIT}${hint}`);
     }
     this.role = new IamRole(this, "role", {
       name: props.name,

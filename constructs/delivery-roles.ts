@@ -8,6 +8,7 @@ import { pushStatements, readOnlyStatements, stateStatements, workloadStatements
 import { EnvironmentDeployRole } from "./deploy-role";
 import { InvalidInputError } from "../config/errors";
 import { GitHubOidc, githubSubject, mainWorkflow, PIPELINE_WORKFLOWS } from "./github-oidc";
+import { CI_ROLE_PATH, nestedEnvironments, PIPELINE_ROLE_NAMES, PROJECT_NAME_PATTERN, STATE_KEY_PATTERN } from "./names";
 
 /** One environment as the pipeline's roles see it. */
 export interface DeliveryEnvironment {
@@ -38,6 +39,16 @@ export interface DeliveryRolesProps {
    */
   readonly migrationEnvironment?: string;
 }
+
+/**
+ * Environments an account supports (names of 16 characters, the longest allowed). The pipeline's
+ * policies do not grow with the number of environments (the plan role reads `city-guided/*.tfstate`
+ * per bucket); what bounds it is IAM's default account quotas ("IAM and AWS STS quotas", IAM User
+ * Guide; both adjustable): 1,000 roles (3 per environment: deploy, execution, task; plus push, plan
+ * and three service-linked roles) and 1,500 customer managed policies (4 per environment). 300
+ * leaves about 95 roles and 300 policies for the rest of the account.
+ */
+export const SUPPORTED_ENVIRONMENTS = 300;
 
 /** GitHub environment of the workflow that copies images from GHCR (copy-images-from-ghcr.yml). */
 export const MIGRATION_ENVIRONMENT = "ecr-migration";
@@ -70,7 +81,7 @@ export class DeliveryRoles extends Construct {
       const migration = props.migrationEnvironment && props.infraRepository ? { repository: props.infraRepository, environment: props.migrationEnvironment } : undefined;
       this.pushRole = new GitHubRole(this, "push", {
         oidc,
-        name: "city-guided-github-push",
+        name: PIPELINE_ROLE_NAMES.push,
         description:
           `GitHub Actions pushes images (main branch of ${props.appRepository}` +
           (migration ? `; environment ${migration.environment} of ${migration.repository} during the migration)` : ")"),
@@ -89,7 +100,7 @@ export class DeliveryRoles extends Construct {
     const infra = props.infraRepository;
     this.planRole = new GitHubRole(this, "plan", {
       oidc,
-      name: "city-guided-github-plan",
+      name: PIPELINE_ROLE_NAMES.plan,
       description: `GitHub Actions plans every stack, read-only (pull requests, drift detection and deploy plans of ${infra})`,
       subjects: [
         githubSubject.pullRequest(infra, PIPELINE_WORKFLOWS.pullRequest),
@@ -97,13 +108,15 @@ export class DeliveryRoles extends Construct {
         // The plan job of a deploy, before the environment's approval gate.
         githubSubject.branch(infra, "main", mainWorkflow(infra, PIPELINE_WORKFLOWS.deploy)),
       ],
+      sizeHint: `the plan role reads the state of every stack, one entry per state bucket (${planStates(props).length} distinct INFRA_STATE_BUCKET values); the number of environments does not count, but each bucket does: share fewer buckets`,
       statements: [
-        ...stateStatements([props.registryState, ...props.environments.map((environment) => environment.state)], location.partition, false),
+        // One pattern per state bucket, not one key per stack: the policy does not grow with the environments.
+        ...stateStatements(planStates(props), location.partition, false),
         ...readOnlyStatements(props.repositoryArns, [
-          iam("role/city-guided-*"),
-          iam("policy/city-guided-*"),
-          iam("role/github-actions/city-guided-*"),
-          iam("policy/github-actions/city-guided-*"),
+          iam(`role/${PROJECT_NAME_PATTERN}`),
+          iam(`policy/${PROJECT_NAME_PATTERN}`),
+          iam(`role${CI_ROLE_PATH}${PROJECT_NAME_PATTERN}`),
+          iam(`policy${CI_ROLE_PATH}${PROJECT_NAME_PATTERN}`),
           oidc.providerArn,
         ]),
       ],
@@ -134,7 +147,7 @@ export class DeliveryRoles extends Construct {
         environment: environment.name,
         state: environment.state,
         repositoryArns: props.repositoryArns,
-        nestedEnvironments: props.environments.map((other) => other.name).filter((other) => other !== environment.name && other.startsWith(environment.name)),
+        nestedEnvironments: nestedEnvironments(environment.name, props.environments.map((other) => other.name)),
       },
       workloadStatements: workloadStatements({
         ...location,
@@ -147,6 +160,15 @@ export class DeliveryRoles extends Construct {
       }),
     });
   }
+}
+
+/**
+ * What the plan role reads: every stack's state key (`city-guided/*.tfstate`) in each bucket that
+ * holds one. A stack's key is its only object there that matches; the lock objects (`.tflock`) do not.
+ */
+function planStates(props: DeliveryRolesProps): StateLocation[] {
+  const buckets = [props.registryState, ...props.environments.map((environment) => environment.state)].map((state) => state.bucket);
+  return [...new Set(buckets)].map((bucket) => ({ bucket, key: STATE_KEY_PATTERN }));
 }
 
 function output(scope: Construct, id: string, value: string, description: string): void {

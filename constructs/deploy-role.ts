@@ -1,22 +1,25 @@
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { GitHubRole, policyLength } from "./ci-roles";
-import { deployStatements, environmentPrefix, type DeployScope } from "./deploy-permissions";
+import { deployStatements, type DeployScope } from "./deploy-permissions";
 import { githubSubject, mainWorkflow, PIPELINE_WORKFLOWS, type GitHubOidc } from "./github-oidc";
 import { policyDocument, type PolicyStatement } from "./iam-policy";
 import { InvalidInputError } from "../config/errors";
+import { arnBuilder, CI_ROLE_PATH, environmentNames, environmentPatterns } from "./names";
 
 /** IAM's limit on a managed policy (characters, whitespace excluded). */
 export const MANAGED_POLICY_LIMIT = 6144;
+/** IAM's default quota of managed policies attached to one role (IAM and AWS STS quotas; adjustable). */
+export const ATTACHED_POLICIES_QUOTA = 10;
 
 /** Name of the boundary that the task and execution roles of an environment carry. */
 export function workloadBoundaryName(environment: string): string {
-  return `${environmentPrefix(environment)}-workload-boundary`;
+  return environmentNames(environment).workloadBoundary;
 }
 
 /** ARN of that boundary, computed from names (the environment stack holds no reference to the registry stack). */
 export function workloadBoundaryArn(partition: string, accountId: string, environment: string): string {
-  return `arn:${partition}:iam::${accountId}:policy/${workloadBoundaryName(environment)}`;
+  return environmentPatterns(environment, arnBuilder({ partition, accountId, region: "" })).workloadBoundary;
 }
 
 export interface EnvironmentDeployRoleProps {
@@ -43,34 +46,47 @@ export class EnvironmentDeployRole extends Construct {
   constructor(scope: Construct, id: string, props: EnvironmentDeployRoleProps) {
     super(scope, id);
     const environment = props.scope.environment;
+    const names = environmentNames(environment);
     this.workloadBoundary = managedPolicy(this, "workload-boundary", {
       name: workloadBoundaryName(environment),
       path: "/",
       description: `The most that the ECS task and execution roles of ${environment} may do`,
       statements: props.workloadStatements,
     });
+    // Every environment whose name extends this one's with a dash adds a deny of its patterns.
+    const nestedHint =
+      props.scope.nestedEnvironments.length > 0
+        ? `; ${props.scope.nestedEnvironments.length} environment(s) whose names extend "${environment}-" add a deny each (${props.scope.nestedEnvironments.join(", ")}): rename some`
+        : "";
     const statements = deployStatements({
       ...props.scope,
       workloadBoundaryArn: workloadBoundaryArn(props.scope.partition, props.scope.accountId, environment),
     });
     this.deployBoundary = managedPolicy(this, "deploy-boundary", {
-      name: `${environmentPrefix(environment)}-deploy-boundary`,
-      path: "/github-actions/",
+      name: names.deployBoundary,
+      path: CI_ROLE_PATH,
       description: `Caps the GitHub Actions role that deploys ${environment}`,
       statements: boundaryStatements(statements),
+      hint: nestedHint,
     });
     // Too large for one policy (inline: 10,240 characters; managed: 6,144): managed policies, attached.
-    const permissions = chunkStatements(statements, MANAGED_POLICY_LIMIT).map((chunk, index) =>
+    const chunks = chunkStatements(statements, MANAGED_POLICY_LIMIT);
+    if (chunks.length > ATTACHED_POLICIES_QUOTA) {
+      throw new InvalidInputError(
+        `Invalid deploy role ${names.deployRole}: its permissions need ${chunks.length} managed policies, IAM attaches at most ${ATTACHED_POLICIES_QUOTA} to a role by default${nestedHint}`,
+      );
+    }
+    const permissions = chunks.map((chunk, index) =>
       managedPolicy(this, `permissions-${index + 1}`, {
-        name: `${environmentPrefix(environment)}-deploy-${index + 1}`,
-        path: "/github-actions/",
+        name: names.deployPolicy(index + 1),
+        path: CI_ROLE_PATH,
         description: `What the GitHub Actions role that deploys ${environment} may do (part ${index + 1})`,
         statements: chunk,
       }),
     );
     const role = new GitHubRole(this, "role", {
       oidc: props.oidc,
-      name: `${environmentPrefix(environment)}-deploy`,
+      name: names.deployRole,
       description: `GitHub Actions deploys ${environment} (jobs of ${props.repository} in the GitHub environment ${environment})`,
       // Only the apply job of this repository's deploy workflow at main, in the environment.
       subjects: [githubSubject.environment(props.repository, environment, mainWorkflow(props.repository, PIPELINE_WORKFLOWS.deploy))],
@@ -119,11 +135,11 @@ export function chunkStatements(statements: readonly PolicyStatement[], limit: n
 function managedPolicy(
   scope: Construct,
   id: string,
-  props: { name: string; path: string; description: string; statements: readonly PolicyStatement[] },
+  props: { name: string; path: string; description: string; statements: readonly PolicyStatement[]; hint?: string },
 ): IamPolicy {
   const document = policyDocument(props.statements);
   if (policyLength(document) > MANAGED_POLICY_LIMIT) {
-    throw new InvalidInputError(`Invalid policy ${props.name}: ${policyLength(document)} characters, IAM allows ${MANAGED_POLICY_LIMIT} in a managed policy`);
+    throw new InvalidInputError(`Invalid policy ${props.name}: ${policyLength(document)} characters, IAM allows ${MANAGED_POLICY_LIMIT} in a managed policy${props.hint ?? ""}`);
   }
   return new IamPolicy(scope, id, { name: props.name, path: props.path, description: props.description, policy: document });
 }

@@ -9,6 +9,7 @@ import { secretsManagerResource, type SecretReference } from "../config/secrets"
 import { TaskRoles } from "./task-roles";
 import { InvalidInputError } from "../config/errors";
 import { unique } from "./iam-policy";
+import { derivedName } from "./names";
 
 export interface ContainerSpec {
   /** Full image reference, `<repository url>:<tag>`. */
@@ -73,7 +74,7 @@ export class FargateService extends Construct {
     this.logGroups = Object.fromEntries(
       Object.keys(props.containers).map((name) => [
         name,
-        new CloudwatchLogGroup(this, `${name}-logs`, { name: `/ecs/${props.name}/${name}`, retentionInDays: props.logRetentionDays }),
+        new CloudwatchLogGroup(this, `${name}-logs`, { name: derivedName.logGroup(props.name, name), retentionInDays: props.logRetentionDays }),
       ]),
     );
     this.roles = this.createRoles(props);
@@ -126,7 +127,7 @@ export class FargateService extends Construct {
   private createSecurityGroup(props: FargateServiceProps): SecurityGroup {
     const group = new SecurityGroup(this, "tasks-security-group", {
       // A prefix, not a name: create-before-destroy needs the replacement to coexist with the old group.
-      namePrefix: `${props.name}-tasks-`,
+      namePrefix: derivedName.securityGroupPrefix(props.name, "tasks"),
       description: `Tasks of ${props.name}: reachable only from their load balancer`,
       vpcId: props.vpcId,
       lifecycle: { createBeforeDestroy: true },

@@ -9,6 +9,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { InvalidInputError } from "../config/errors";
+import { derivedName } from "./names";
 
 /** TLS 1.3 and 1.2 only, forward-secret ciphers: AWS's recommended policy for new listeners. */
 export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -65,7 +66,7 @@ export class LoadBalancer extends Construct {
     this.securityGroup = new SecurityGroup(this, "security-group", {
       // A prefix, not a name: a replacement group must coexist with the old one, which the load
       // balancer keeps using until it is switched over (create before destroy).
-      namePrefix: `${props.name}-alb-`,
+      namePrefix: derivedName.securityGroupPrefix(props.name, "alb"),
       description: `Load balancer of ${props.name}: HTTP(S) from the internet, to the task ports only`,
       vpcId: props.vpcId,
       lifecycle: { createBeforeDestroy: true },
@@ -132,7 +133,7 @@ export class LoadBalancer extends Construct {
 
   private targetGroup(props: LoadBalancerProps, target: string, spec: LoadBalancerTarget): LbTargetGroup {
     return new LbTargetGroup(this, `${target}-target-group`, {
-      name: `${props.name}-${target}`,
+      name: derivedName.targetGroup(props.name, target),
       targetType: "ip",
       protocol: "HTTP",
       port: spec.port,
@@ -192,7 +193,7 @@ export class LoadBalancer extends Construct {
 }
 
 function validate(props: LoadBalancerProps): void {
-  const names = [props.name, ...Object.keys(props.targets).map((target) => `${props.name}-${target}`)];
+  const names = [props.name, ...Object.keys(props.targets).map((target) => derivedName.targetGroup(props.name, target))];
   const tooLong = names.find((name) => name.length > MAX_NAME_LENGTH);
   if (tooLong) throw new InvalidInputError(`Invalid load balancer name "${tooLong}": AWS allows at most ${MAX_NAME_LENGTH} characters`);
   const defaults = Object.keys(props.targets).filter((target) => !props.targets[target].pathPatterns?.length);

@@ -4,6 +4,7 @@ import type { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscalin
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { expressionQuery, loadBalancer5xxCount, requestCount, runningTaskQueries, type ServiceMetricsSource } from "./scaling-metrics";
 import { InvalidInputError } from "../config/errors";
+import { derivedName } from "./names";
 
 /**
  * Minutes the wake alarm looks back. ALB and ECS metrics land 1-3 minutes after their minute, so
@@ -73,7 +74,7 @@ export class ScaleFromZero extends Construct {
     }
     const policy = (name: string, capacity: number, bound: { metricIntervalLowerBound?: string; metricIntervalUpperBound?: string }) =>
       new AppautoscalingPolicy(this, `${name}-policy`, {
-        name: `${props.serviceName}-${name}`,
+        name: derivedName.scaling(props.serviceName, name),
         policyType: "StepScaling",
         serviceNamespace: props.target.serviceNamespace,
         scalableDimension: props.target.scalableDimension,
@@ -93,7 +94,7 @@ export class ScaleFromZero extends Construct {
     const requests = () => requestCount("requests", props.loadBalancerArnSuffix);
     const elb5xx = () => loadBalancer5xxCount("elb5xx", props.loadBalancerArnSuffix);
     this.wakeAlarm = new CloudwatchMetricAlarm(this, "wake-alarm", {
-      alarmName: `${props.serviceName}-wake`,
+      alarmName: derivedName.scaling(props.serviceName, "wake"),
       alarmDescription: `The load balancer answered 503 for ${props.serviceName} while no task ran: start one`,
       comparisonOperator: "GreaterThanOrEqualToThreshold",
       threshold: 1,
@@ -105,7 +106,7 @@ export class ScaleFromZero extends Construct {
       alarmActions: [this.wakePolicy.arn],
     });
     this.idleAlarm = new CloudwatchMetricAlarm(this, "idle-alarm", {
-      alarmName: `${props.serviceName}-idle`,
+      alarmName: derivedName.scaling(props.serviceName, "idle"),
       alarmDescription: `No request reached ${props.serviceName} for ${props.idleMinutes} minutes: scale to zero`,
       comparisonOperator: "LessThanThreshold",
       threshold: 1,

@@ -5,6 +5,7 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { ScaleFromZero } from "./scale-from-zero";
 import { averageCpu, expressionQuery, runningTaskQueries } from "./scaling-metrics";
 import { InvalidInputError } from "../config/errors";
+import { derivedName } from "./names";
 
 /** Minutes of low CPU before one task is removed (what target tracking itself waits before scaling in). */
 const SCALE_IN_MINUTES = 15;
@@ -62,7 +63,7 @@ export class ServiceAutoscaling extends Construct {
       maxCapacity: props.maxCapacity,
     });
     this.cpuPolicy = new AppautoscalingPolicy(this, "cpu", {
-      name: `${props.serviceName}-cpu`,
+      name: derivedName.scaling(props.serviceName, "cpu"),
       policyType: "TargetTrackingScaling",
       serviceNamespace: this.target.serviceNamespace,
       scalableDimension: this.target.scalableDimension,
@@ -93,7 +94,7 @@ export class ServiceAutoscaling extends Construct {
   private addCpuScaleIn(props: ServiceAutoscalingProps): CloudwatchMetricAlarm {
     const lowCpu = Math.floor(props.cpuTarget / 2);
     const policy = new AppautoscalingPolicy(this, "cpu-scale-in", {
-      name: `${props.serviceName}-cpu-scale-in`,
+      name: derivedName.scaling(props.serviceName, "cpu-scale-in"),
       policyType: "StepScaling",
       serviceNamespace: this.target.serviceNamespace,
       scalableDimension: this.target.scalableDimension,
@@ -107,7 +108,7 @@ export class ServiceAutoscaling extends Construct {
     });
     const { runningTasks } = runningTaskQueries(props, "Minimum");
     return new CloudwatchMetricAlarm(this, "cpu-scale-in-alarm", {
-      alarmName: `${props.serviceName}-cpu-scale-in`,
+      alarmName: derivedName.scaling(props.serviceName, "cpu-scale-in"),
       alarmDescription: `CPU of ${props.serviceName} under ${lowCpu}% with two tasks or more: remove one`,
       comparisonOperator: "GreaterThanOrEqualToThreshold",
       threshold: 1,

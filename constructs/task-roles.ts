@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { policyDocument, type PolicyStatement } from "./iam-policy";
+import { derivedName } from "./names";
 
 export interface TaskRolesProps {
   /** Prefix of the role names, e.g. `city-guided-staging`. */
@@ -46,7 +47,7 @@ export class TaskRoles extends Construct {
     ]);
 
     this.executionRole = new IamRole(this, "execution-role", {
-      name: `${props.namePrefix}-execution`,
+      name: derivedName.taskRole(props.namePrefix, "execution"),
       description: "ECS pulls the images, writes the logs and reads the secrets of the tasks",
       assumeRolePolicy: trust,
       permissionsBoundary: props.permissionsBoundaryArn,
@@ -57,7 +58,7 @@ export class TaskRoles extends Construct {
       policy: policyDocument(executionStatements(props)),
     });
     this.taskRole = new IamRole(this, "task-role", {
-      name: `${props.namePrefix}-task`,
+      name: derivedName.taskRole(props.namePrefix, "task"),
       description: "The application's own AWS identity (no permissions yet)",
       assumeRolePolicy: trust,
       permissionsBoundary: props.permissionsBoundaryArn,

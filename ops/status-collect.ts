@@ -7,7 +7,8 @@ import {
   type Listener,
   type LoadBalancer,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { PROJECT, REPOSITORY_NAMES } from "../config/model";
+import { REPOSITORY_NAMES } from "../config/model";
+import { environmentNames } from "../constructs/names";
 import { attempt, errorName, explainAwsError } from "./errors";
 
 /** How many of each repository's newest images status fetches details for. */
@@ -49,13 +50,13 @@ export interface StatusTarget {
 
 /** Reads the service, its running tasks, both repositories and the load balancer, in parallel. */
 export async function collectStatus(clients: StatusClients, target: StatusTarget): Promise<StatusInput> {
-  const name = `${PROJECT}-${target.environment}`;
+  const names = environmentNames(target.environment);
   const [serviceAndTasks, repositories, loadBalancer] = await Promise.all([
-    readService(clients.ecs, name, name),
+    readService(clients.ecs, names.cluster, names.service),
     Promise.all(Object.values(REPOSITORY_NAMES).map((repository) => readRepository(clients.ecr, repository))),
-    readLoadBalancer(clients.elb, name),
+    readLoadBalancer(clients.elb, names.loadBalancer),
   ]);
-  return { ...target, cluster: name, serviceName: name, ...serviceAndTasks, repositories, loadBalancerName: name, loadBalancer };
+  return { ...target, cluster: names.cluster, serviceName: names.service, ...serviceAndTasks, repositories, loadBalancerName: names.loadBalancer, loadBalancer };
 }
 
 async function readService(ecs: ECSClient, cluster: string, serviceName: string): Promise<{ service?: Service; tasks: Task[] }> {

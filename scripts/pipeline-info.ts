@@ -1,6 +1,7 @@
 import { runCommand } from "../config/errors";
 import { loadConfig } from "../config/load";
-import { PROJECT, REPOSITORY_NAMES } from "../config/model";
+import { REPOSITORY_NAMES } from "../config/model";
+import { environmentNames } from "../constructs/names";
 import { REGISTRY_STACK } from "../stacks/registry-stack";
 
 /**
@@ -20,12 +21,13 @@ runCommand(() => {
     process.stderr.write(`Unknown environment "${target ?? ""}": expected one of ${config.environments.map((candidate) => candidate.name).join(", ")} or "stacks"\n`);
     process.exit(2);
   }
+  const names = environmentNames(environment.name);
   const values: Record<string, string> = {
     AWS_REGION: environment.region,
     REGISTRY_REGION: config.registry.region,
-    ECS_CLUSTER: `${PROJECT}-${environment.name}`,
-    ECS_SERVICE: `${PROJECT}-${environment.name}`,
-    LOAD_BALANCER: `${PROJECT}-${environment.name}`,
+    ECS_CLUSTER: names.cluster,
+    ECS_SERVICE: names.service,
+    LOAD_BALANCER: names.loadBalancer,
     RELEASE_TAG_PREFIX: config.registry.releaseTagPrefix,
     REPOSITORIES: Object.values(REPOSITORY_NAMES).join(" "),
     MIN_CAPACITY: String(environment.minCapacity),

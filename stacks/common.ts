@@ -1,6 +1,7 @@
 import { S3Backend, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { PROJECT } from "../config/model";
+import { stateKey } from "../constructs/names";
 
 export interface StackFoundationProps {
   /** Stack name: `registry` or the environment's name. */
@@ -14,11 +15,6 @@ export interface StackFoundationProps {
 /** The tags every resource of a stack carries (the provider's default tags). */
 export function stackTags(stackName: string): Record<string, string> {
   return { Project: PROJECT, Environment: stackName, ManagedBy: "cdktf" };
-}
-
-/** Terraform state key of a stack: one object per stack in the shared bucket. */
-export function stateKey(stackName: string): string {
-  return `${PROJECT}/${stackName}.tfstate`;
 }
 
 /**

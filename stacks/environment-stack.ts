@@ -6,11 +6,12 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
 import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets";
 import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
-import { CONTAINER_NAMES, PROJECT, REPOSITORY_NAMES, type ContainerName, type EnvironmentConfig } from "../config/model";
+import { CONTAINER_NAMES, REPOSITORY_NAMES, type ContainerName, type EnvironmentConfig } from "../config/model";
 import { Alerting } from "../constructs/alerting";
 import { workloadBoundaryArn } from "../constructs/deploy-role";
 import { FargateService, type ContainerSpec } from "../constructs/fargate-service";
 import { LoadBalancer } from "../constructs/load-balancer";
+import { environmentNames, type EnvironmentNames } from "../constructs/names";
 import { ServiceAutoscaling } from "../constructs/service-autoscaling";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { addStackFoundation, stackTags } from "./common";
@@ -43,7 +44,7 @@ export class EnvironmentStack extends TerraformStack {
 
   constructor(scope: Construct, config: EnvironmentConfig, options: EnvironmentStackOptions = {}) {
     super(scope, config.name);
-    const name = `${PROJECT}-${config.name}`;
+    const names = environmentNames(config.name);
     addStackFoundation(this, { stackName: config.name, region: config.region, stateBucket: config.stateBucket, stateRegion: config.stateRegion });
 
     this.imageTag = new TerraformVariable(this, "image_tag", {
@@ -65,10 +66,11 @@ export class EnvironmentStack extends TerraformStack {
       CONTAINER_NAMES.map((container) => [container, this.containerSpec(container, config)]),
     ) as Record<ContainerName, ContainerSpec>;
 
-    this.loadBalancer = this.addLoadBalancer(config, name, network);
+    this.loadBalancer = this.addLoadBalancer(config, names.loadBalancer, network);
 
+    // Cluster, service, task family and role prefix share one name (names.ts).
     this.service = new FargateService(this, "service", {
-      name,
+      name: names.service,
       region: config.region,
       accountId: account.accountId,
       partition: partition.partition,
@@ -89,7 +91,7 @@ export class EnvironmentStack extends TerraformStack {
     // ECS refuses a target group that no listener uses yet: create the routing first.
     this.service.service.dependsOn = this.loadBalancer.routing.map((resource) => dependable(resource));
 
-    this.addScalingAndAlerts(config, name, { accountId: account.accountId, partition: partition.partition });
+    this.addScalingAndAlerts(config, names, { accountId: account.accountId, partition: partition.partition });
 
     new TerraformOutput(this, "cluster_name", { value: this.service.cluster.name, description: "ECS cluster" });
     new TerraformOutput(this, "service_name", { value: this.service.service.name, description: "ECS service" });
@@ -119,7 +121,7 @@ export class EnvironmentStack extends TerraformStack {
   }
 
   /** Autoscaling (from zero when min is 0), alerts, and the outputs an operator needs next. */
-  private addScalingAndAlerts(config: EnvironmentConfig, name: string, location: { accountId: string; partition: string }): void {
+  private addScalingAndAlerts(config: EnvironmentConfig, names: EnvironmentNames, location: { accountId: string; partition: string }): void {
     new ServiceAutoscaling(this, "autoscaling", {
       clusterName: this.service.cluster.name,
       serviceName: this.service.service.name,
@@ -130,7 +132,7 @@ export class EnvironmentStack extends TerraformStack {
         config.minCapacity === 0 ? { loadBalancerArnSuffix: this.loadBalancer.loadBalancer.arnSuffix, idleMinutes: config.idleMinutes } : undefined,
     });
     const alerting = new Alerting(this, "alerting", {
-      name,
+      name: names.prefix,
       region: config.region,
       ...location,
       email: config.alertEmail,

@@ -3,7 +3,8 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { CONTAINER_NAMES, REPOSITORY_NAMES, type EnvironmentConfig, type RegistryConfig } from "../config/model";
 import { DeliveryRoles, MIGRATION_ENVIRONMENT } from "../constructs/delivery-roles";
 import { EcrRepository } from "../constructs/ecr-repository";
-import { addStackFoundation, stateKey } from "./common";
+import { stateKey } from "../constructs/names";
+import { addStackFoundation } from "./common";
 
 export const REGISTRY_STACK = "registry";
 

@@ -1,63 +1,298 @@
-import { actionsOf, PIPELINE_SHARED, pipelineStacks, role } from "../pipeline-helpers";
+import { readdirSync, readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { REPOSITORY_NAMES, type EnvironmentConfig } from "../../config/model";
+import { derivedName, environmentNames, PIPELINE_ROLE_NAMES } from "../../constructs/names";
+import { PIPELINE_CALLS, type CallTarget, type PipelineRole } from "../../constructs/pipeline-calls";
+import { decide, evaluate, type IamRequest } from "../iam-evaluation";
+import { configFrom, synthProject, type SynthesizedStack } from "../helpers";
+import { managedPolicy, PIPELINE_SHARED, role, type Statement } from "../pipeline-helpers";
+import { refreshRequests } from "../refresh-requests";
+import { ACCOUNT, creationRequests, PARTITION, stackResolver } from "../stack-requests";
 
-/**
- * The IAM action that creating each resource type needs. A resource type the environment stack
- * gains without an entry here fails the test: the deploy role must be reviewed for it, or the
- * first real apply fails with AccessDenied.
- */
-const CREATE_ACTION: Record<string, string> = {
-  aws_appautoscaling_policy: "application-autoscaling:PutScalingPolicy",
-  aws_appautoscaling_target: "application-autoscaling:RegisterScalableTarget",
-  aws_cloudwatch_event_rule: "events:PutRule",
-  aws_cloudwatch_event_target: "events:PutTargets",
-  aws_cloudwatch_log_group: "logs:CreateLogGroup",
-  aws_cloudwatch_metric_alarm: "cloudwatch:PutMetricAlarm",
-  aws_ecs_cluster: "ecs:CreateCluster",
-  aws_ecs_service: "ecs:CreateService",
-  aws_ecs_task_definition: "ecs:RegisterTaskDefinition",
-  aws_iam_role: "iam:CreateRole",
-  aws_iam_role_policy: "iam:PutRolePolicy",
-  aws_kms_alias: "kms:CreateAlias",
-  aws_kms_key: "kms:CreateKey",
-  aws_lb: "elasticloadbalancing:CreateLoadBalancer",
-  aws_lb_listener: "elasticloadbalancing:CreateListener",
-  aws_lb_listener_rule: "elasticloadbalancing:CreateRule",
-  aws_lb_target_group: "elasticloadbalancing:CreateTargetGroup",
-  aws_security_group: "ec2:CreateSecurityGroup",
-  aws_sns_topic: "sns:CreateTopic",
-  aws_sns_topic_policy: "sns:SetTopicAttributes",
-  aws_sns_topic_subscription: "sns:Subscribe",
-  aws_vpc_security_group_egress_rule: "ec2:AuthorizeSecurityGroupEgress",
-  aws_vpc_security_group_ingress_rule: "ec2:AuthorizeSecurityGroupIngress",
+// Every optional part on somewhere: certificate (HTTPS listener), alert e-mail, scale from zero, CPU scale-in.
+const EVERYTHING = [
+  "INFRA_CERTIFICATE_ARN=arn:aws:acm:eu-west-3:123456789012:certificate/01234567-89ab-cdef-0123-456789abcdef",
+  "INFRA_ALERT_EMAIL=ops@example.com",
+  "INFRA_MIN_CAPACITY=0",
+  "INFRA_MAX_CAPACITY=3",
+].join("\n");
+
+/** Names that are prefixes of each other, in two regions; and production, the one that promotes. */
+const COVERAGE_ENVIRONMENTS: Record<string, string> = {
+  staging: EVERYTHING,
+  production: "INFRA_MIN_CAPACITY=1",
+  "staging-eu": "INFRA_AWS_REGION=eu-central-1\nINFRA_MIN_CAPACITY=0",
+  b1: "INFRA_MIN_CAPACITY=1",
+  b10: "INFRA_MIN_CAPACITY=0\nINFRA_MAX_CAPACITY=2",
 };
 
-/** IAM's action matching: `*` in a granted action matches any characters. */
-function grants(granted: readonly string[], action: string): boolean {
-  return granted.some((pattern) => new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i").test(action));
+/** The policies of the registry stack's roles, with the account and the repositories resolved. */
+class PipelinePolicies {
+  private readonly resolveText: (text: string) => string;
+
+  constructor(private readonly registry: SynthesizedStack, registryRegion: string) {
+    // References in the registry's policies (repositories, the OIDC provider) as the ARNs AWS gives them.
+    this.resolveText = stackResolver(registry.json, registryRegion, registryRegion);
+  }
+
+  private resolve(statements: Statement[]): Statement[] {
+    return JSON.parse(this.resolveText(JSON.stringify(statements)));
+  }
+
+  /** A role's identity policies and its boundary (undefined when it has none). */
+  of(pipelineRole: Exclude<PipelineRole, "operator">, environment: string): { identity: Statement[]; boundary?: Statement[] } {
+    if (pipelineRole !== "deploy") return { identity: this.resolve(role(this.registry, PIPELINE_ROLE_NAMES[pipelineRole]).policy) };
+    const names = environmentNames(environment);
+    return { identity: this.resolve(role(this.registry, names.deployRole).policy), boundary: this.resolve(managedPolicy(this.registry, names.deployBoundary)) };
+  }
+
+  workloadBoundary(environment: string): Statement[] {
+    return this.resolve(managedPolicy(this.registry, environmentNames(environment).workloadBoundary));
+  }
 }
 
-describe("the deploy role can create everything its environment stack holds", () => {
-  // Every optional part on: certificate (HTTPS listener), alert e-mail, scale from zero, CPU scale-in.
-  const everything = [
-    "INFRA_CERTIFICATE_ARN=arn:aws:acm:eu-west-3:123456789012:certificate/01234567-89ab-cdef-0123-456789abcdef",
-    "INFRA_ALERT_EMAIL=ops@example.com",
-    "INFRA_MIN_CAPACITY=0",
-    "INFRA_MAX_CAPACITY=3",
-  ].join("\n");
-  const stacks = pipelineStacks({ staging: everything }, PIPELINE_SHARED);
-  const granted = actionsOf(role(stacks.registry, "city-guided-staging-deploy").policy);
-  const types = Object.keys(stacks.staging.json.resource).sort();
+const describeRequest = (request: IamRequest) => `${request.action} on ${request.resource}${request.context && Object.keys(request.context).length > 0 ? ` ${JSON.stringify(request.context)}` : ""}`;
 
-  test("every resource type of the stack is listed with the action that creates it", () => {
-    expect(types.filter((type) => !(type in CREATE_ACTION))).toEqual([]);
+/** A project synthesized from in-memory environment files, with the pipeline's repositories set. */
+function project(environments: Record<string, string>) {
+  const config = configFrom(environments, PIPELINE_SHARED);
+  return { config, stacks: synthProject(config) };
+}
+
+/** Checks every named resource of every environment against the deploy roles; returns the failures. */
+function coverageFailures({ config, stacks }: ReturnType<typeof project>): string[] {
+  const policies = new PipelinePolicies(stacks.registry, config.registry.region);
+  const failures: string[] = [];
+  const requestsOf = Object.fromEntries(config.environments.map((environment) => [environment.name, creationRequests(stacks[environment.name].json, environment.name, environment.region)]));
+  for (const environment of config.environments) {
+    const { identity, boundary } = policies.of("deploy", environment.name);
+    for (const { address, request } of requestsOf[environment.name]) {
+      const decision = decide(identity, boundary, request);
+      if (decision !== "allowed") failures.push(`${environment.name} deploy role, ${address}: ${describeRequest(request)}: ${decision}`);
+    }
+    for (const other of config.environments.filter((candidate) => candidate.name !== environment.name)) {
+      for (const { address, request } of requestsOf[other.name].filter((entry) => entry.scoped)) {
+        if (decide(identity, boundary, request) === "allowed") failures.push(`${environment.name} deploy role may create ${other.name}'s ${address}: ${describeRequest(request)}`);
+      }
+    }
+    failures.push(...workloadFailures(stacks[environment.name], environment, policies.workloadBoundary(environment.name)));
+  }
+  return failures;
+}
+
+/** Each permission the task roles hold lies within the workload boundary they carry. */
+function workloadFailures(stack: SynthesizedStack, environment: EnvironmentConfig, boundary: Statement[]): string[] {
+  const failures: string[] = [];
+  const resolve = stackResolver(stack.json, environment.region, environment.registryRegion);
+  for (const policy of Object.values(stack.resources("aws_iam_role_policy"))) {
+    const statements: Statement[] = JSON.parse(resolve(policy.policy)).Statement;
+    for (const statement of statements) {
+      for (const action of statement.Action) {
+        for (const resource of [statement.Resource ?? []].flat()) {
+          if (evaluate(boundary, { action, resource }) !== "allowed") failures.push(`${environment.name} task role: ${action} on ${resource} is outside the workload boundary`);
+        }
+      }
+    }
+  }
+  return failures;
+}
+
+let coveredProject: ReturnType<typeof project> | undefined;
+/** The coverage environments, synthesized once for the suites below. */
+const covered = () => (coveredProject ??= project(COVERAGE_ENVIRONMENTS));
+
+describe("names and IAM patterns agree (issue 10: one source of names)", () => {
+  test("every resource of every environment is creatable by its own deploy role, and by no other environment's", () => {
+    expect(coverageFailures(covered())).toEqual([]);
   });
 
-  test.each(Object.entries(CREATE_ACTION))("%s: %s is granted", (_type, action) => {
-    expect(grants(granted, action)).toBe(true);
+  test("defect 7: moving the log groups moves the deploy role's and the workload boundary's patterns with them", () => {
+    // One edit in names.ts, as a developer would make it: the constructs and the patterns both follow.
+    const spy = jest.spyOn(derivedName, "logGroup").mockImplementation((service, container) => `/custom/ecs/${service}/${container}`);
+    try {
+      const moved = project({ staging: "", b1: "" });
+      expect(Object.values(moved.stacks.staging.resources("aws_cloudwatch_log_group")).map((group: any) => group.name)).toContain("/custom/ecs/city-guided-staging/api");
+      expect(coverageFailures(moved)).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
-  test("the matcher itself: wildcards match, other actions do not", () => {
-    expect(grants(["ec2:Describe*"], "ec2:DescribeVpcs")).toBe(true);
-    expect(grants(["ec2:Describe*"], "ec2:CreateVpc")).toBe(false);
+  test("the checker itself: a resource outside the patterns is reported", () => {
+    // An alarm named apart from the shared pattern: the checker must catch it.
+    const spy = jest.spyOn(derivedName, "alerting").mockImplementation((prefix, suffix) => (suffix === "api-5xx" ? "elsewhere-api-5xx" : `${prefix}-${suffix}`));
+    try {
+      expect(coverageFailures(project({ staging: "" }))).toEqual([expect.stringMatching(/cloudwatch:PutMetricAlarm on arn:aws:cloudwatch:eu-west-3:123456789012:alarm:elsewhere-api-5xx .*: implicit deny$/)]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe("terraform refresh: the plan role reads every stack, each deploy role its own", () => {
+  test("every resource and data source of every stack", () => {
+    const { config, stacks } = covered();
+    const policies = new PipelinePolicies(stacks.registry, config.registry.region);
+    const plan = policies.of("plan", "");
+    const failures: string[] = [];
+    const check = (who: string, role: { identity: Statement[]; boundary?: Statement[] }, reads: ReturnType<typeof refreshRequests>) => {
+      for (const { address, request } of reads) {
+        const decision = decide(role.identity, role.boundary, request);
+        if (decision !== "allowed") failures.push(`${who}, ${address}: ${describeRequest(request)}: ${decision}`);
+      }
+    };
+    check("plan role", plan, refreshRequests(stacks.registry.json, config.registry.region, config.registry.region));
+    for (const environment of config.environments) {
+      const reads = refreshRequests(stacks[environment.name].json, environment.region, environment.registryRegion);
+      check("plan role", plan, reads);
+      check(`${environment.name} deploy role`, policies.of("deploy", environment.name), reads);
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
+describe("the IAM model the coverage test relies on (IAM User Guide: policy evaluation logic, condition operators)", () => {
+  const allow = (extra: Partial<Statement>): Statement => ({ Sid: "A", Effect: "Allow", Action: ["ecs:Describe*"], Resource: "arn:aws:ecs:*:*:cluster/a-*", ...extra });
+  test("wildcards: actions ignore case, resources do not; * spans any characters", () => {
+    expect(evaluate([allow({})], { action: "ECS:DescribeClusters", resource: "arn:aws:ecs:eu-west-3:1:cluster/a-b/c" })).toBe("allowed");
+    expect(evaluate([allow({})], { action: "ecs:DescribeClusters", resource: "arn:aws:ecs:eu-west-3:1:cluster/A-b" })).toBe("implicit deny");
+    expect(evaluate([allow({})], { action: "ecs:ListClusters", resource: "arn:aws:ecs:eu-west-3:1:cluster/a-b" })).toBe("implicit deny");
+  });
+  test("an absent key fails a positive operator and satisfies a negated one; Null tests presence", () => {
+    const request = (context: Record<string, string>) => ({ action: "ecs:DescribeClusters", resource: "arn:aws:ecs:r:1:cluster/a-1", context });
+    expect(evaluate([allow({ Condition: { StringEquals: { k: "v" } } })], request({}))).toBe("implicit deny");
+    expect(evaluate([allow({ Condition: { StringNotEquals: { k: "v" } } })], request({}))).toBe("allowed");
+    expect(evaluate([allow({ Condition: { Null: { k: "false" } } })], request({}))).toBe("implicit deny");
+    expect(evaluate([allow({ Condition: { Null: { k: "false" }, StringNotEquals: { k: "v" } } })], request({ k: "w" }))).toBe("allowed");
+  });
+  test("a Deny wins; the boundary must allow too", () => {
+    const request = { action: "ecs:DescribeClusters", resource: "arn:aws:ecs:r:1:cluster/a-1" };
+    expect(evaluate([allow({}), { ...allow({}), Effect: "Deny" }], request)).toBe("explicit deny");
+    expect(decide([allow({})], [], request)).toBe("implicit deny");
+    expect(decide([allow({})], [allow({})], request)).toBe("allowed");
+  });
+  test("an operator it does not model fails loudly", () => {
+    expect(() => evaluate([allow({ Condition: { DateGreaterThan: { k: "v" } } })], { action: "ecs:DescribeClusters", resource: "arn:aws:ecs:r:1:cluster/a-1", context: { k: "x" } })).toThrow(/not modelled/);
+  });
+});
+
+describe("only production's deploy role may add the release tag", () => {
+  test("ecr:PutImage is denied to every other environment's deploy role and its boundary", () => {
+    const policies = new PipelinePolicies(covered().stacks.registry, covered().config.registry.region);
+    const put = PIPELINE_CALLS.find((call) => call.action === "ecr:PutImage" && call.roles.includes("deploy"))!;
+    expect(put.environments).toEqual(["production"]);
+    for (const environment of covered().config.environments) {
+      const { identity, boundary } = policies.of("deploy", environment.name);
+      const target = { environment: environment.name, partition: PARTITION, accountId: ACCOUNT, region: environment.region, registryRegion: covered().config.registry.region, stateBucket: environment.stateBucket, stacks: [] };
+      const decisions = put.resources(target).map((resource) => decide(identity, boundary, { action: "ecr:PutImage", resource, context: {} }));
+      expect({ environment: environment.name, decisions }).toEqual({ environment: environment.name, decisions: decisions.map(() => (environment.name === "production" ? "allowed" : "implicit deny")) });
+    }
+  });
+});
+
+describe("every declared pipeline call is granted to its role", () => {
+  const targets = (config: ReturnType<typeof project>["config"]): CallTarget[] => config.environments.map((environment) => ({
+    environment: environment.name,
+    partition: PARTITION,
+    accountId: ACCOUNT,
+    region: environment.region,
+    registryRegion: config.registry.region,
+    stateBucket: environment.stateBucket,
+    stacks: ["registry", ...config.environments.map((candidate) => candidate.name)],
+  }));
+  let policies: PipelinePolicies | undefined;
+  const policiesOf = () => (policies ??= new PipelinePolicies(covered().stacks.registry, covered().config.registry.region));
+  const cases = PIPELINE_CALLS.flatMap((call) =>
+    call.action === undefined ? [] : call.roles.filter((who) => who !== "operator").map((who) => [`${call.caller}: ${call.command} (${call.action}, ${who} role)`, call, who] as const),
+  );
+
+  test.each(cases)("%s", (_label, call, who) => {
+    const made = targets(covered().config).filter((target) => call.environments?.includes(target.environment) ?? true);
+    expect(made.length).toBeGreaterThan(0);
+    const failures = made.flatMap((target) => {
+      const { identity, boundary } = policiesOf().of(who as Exclude<PipelineRole, "operator">, target.environment);
+      return call.resources(target).flatMap((resource) => {
+        const request = { action: call.action!, resource, context: call.context?.(target) ?? {} };
+        const decision = decide(identity, boundary, request);
+        return decision === "allowed" ? [] : [`${target.environment}: ${describeRequest(request)}: ${decision}`];
+      });
+    });
+    expect(failures).toEqual([]);
+  });
+});
+
+describe("the declared calls are the calls the files make", () => {
+  const declared = (caller: string) => new Set(PIPELINE_CALLS.filter((call) => call.caller === caller).map((call) => call.command));
+  const files = [
+    ...readdirSync("scripts").filter((file) => file.endsWith(".sh")).map((file) => `scripts/${file}`),
+    ...readdirSync(".github/workflows").filter((file) => file.endsWith(".yml")).map((file) => `.github/workflows/${file}`),
+  ];
+
+  test.each(files)("every `aws <service> <command>` of %s is declared", (file) => {
+    const commands = readFileSync(file, "utf8")
+      .split("\n")
+      .filter((line) => !/^\s*#/.test(line))
+      .flatMap((line) => [...line.matchAll(/(?:^|[\s($])aws ([a-z0-9-]+) ([a-z0-9-]+)/g)].map((match) => `aws ${match[1]} ${match[2]}`));
+    expect(commands.filter((command) => !declared(file).has(command))).toEqual([]);
+  });
+
+  test.each(readdirSync("ops").filter((file) => file.endsWith(".ts")).map((file) => `ops/${file}`))("every AWS SDK command of %s is declared", (file) => {
+    const commands = [...readFileSync(file, "utf8").matchAll(/new ([A-Za-z]+Command)\(/g)].map((match) => match[1]);
+    expect(commands.filter((command) => !declared(file).has(command))).toEqual([]);
+  });
+
+  test("each script's and workflow's calls are declared for the roles that actually run them", () => {
+    // The role a workflow assumes (role-to-assume), and the scripts it runs, directly or through another script.
+    const ROLE_OF: Record<string, PipelineRole> = { "vars.AWS_DEPLOY_ROLE_ARN": "deploy", "vars.AWS_PLAN_ROLE_ARN": "plan", "vars.AWS_PUSH_ROLE_ARN": "push", "inputs.push-role-arn": "push" };
+    const code = (file: string) => readFileSync(file, "utf8").split("\n").filter((line) => !/^\s*#/.test(line)).join("\n");
+    const scriptsOf = (file: string): string[] => {
+      const direct = [...new Set([...code(file).matchAll(/scripts\/([a-z-]+\.sh)/g)].map((match) => `scripts/${match[1]}`))].filter((script) => script !== file);
+      return [...direct, ...direct.flatMap(scriptsOf)];
+    };
+    const actual = new Map<string, Set<PipelineRole>>();
+    const add = (caller: string, role: PipelineRole) => actual.set(caller, new Set([...(actual.get(caller) ?? []), role]));
+    // Per job: a workflow's jobs may assume different roles (deploy.yml: plan, then deploy).
+    for (const workflow of files.filter((file) => file.startsWith(".github/"))) {
+      const jobs = Object.values((parse(readFileSync(workflow, "utf8")) as { jobs: Record<string, { steps?: { with?: Record<string, string>; run?: string }[] }> }).jobs);
+      for (const job of jobs) {
+        const assumed = /^\$\{\{ ([a-zA-Z_.-]+) \}\}$/.exec((job.steps ?? []).find((step) => step.with?.["role-to-assume"])?.with?.["role-to-assume"] ?? "")?.[1];
+        if (!assumed) continue;
+        const runs = (job.steps ?? []).map((step) => step.run ?? "").join("\n");
+        if (/\baws [a-z0-9-]+ [a-z0-9-]+/.test(runs)) add(workflow, ROLE_OF[assumed]);
+        const direct = [...new Set([...runs.matchAll(/scripts\/([a-z-]+\.sh)/g)].map((match) => `scripts/${match[1]}`))];
+        for (const script of [...direct, ...direct.flatMap(scriptsOf)]) add(script, ROLE_OF[assumed]);
+      }
+    }
+    const declared = new Map<string, Set<PipelineRole>>();
+    for (const call of PIPELINE_CALLS.filter((candidate) => candidate.action !== undefined && actual.has(candidate.caller))) {
+      declared.set(call.caller, new Set([...(declared.get(call.caller) ?? []), ...call.roles]));
+    }
+    const byCaller = (map: Map<string, Set<PipelineRole>>) => Object.fromEntries([...map].filter(([caller]) => declared.has(caller)).map(([caller, roles]) => [caller, [...roles].sort()]));
+    expect(byCaller(declared)).toEqual(byCaller(actual));
+    // Every caller of AWS among the scripts and workflows is run by some role.
+    expect(PIPELINE_CALLS.filter((call) => call.action !== undefined && /^(scripts|\.github)\//.test(call.caller) && !actual.has(call.caller)).map((call) => call.caller)).toEqual([]);
+  });
+
+  test("docs/operations.md lists the permissions status needs, as declared", () => {
+    const paragraph = /Permissions: (`ecs:[\s\S]*?)\(declared/.exec(readFileSync("docs/operations.md", "utf8"))![1];
+    const documented = [...paragraph.matchAll(/`([a-z0-9-]+:[A-Za-z]+)`/g)].map((match) => match[1]);
+    const declared = PIPELINE_CALLS.filter((call) => call.caller === "ops/status-collect.ts").map((call) => call.action);
+    expect(documented.sort()).toEqual([...new Set(declared)].sort());
+  });
+
+  test("the repository names the image workflows spell are the registry's", () => {
+    const build = parse(readFileSync(".github/workflows/build-images.yml", "utf8"));
+    const job: any = Object.values(build.jobs)[0];
+    const step = job.steps.find((candidate: any) => candidate.env?.REPOSITORY);
+    const spelled = job.strategy.matrix.image.map((image: string) => step.env.REPOSITORY.replace("${{ matrix.image }}", image));
+    expect(spelled.sort()).toEqual(Object.values(REPOSITORY_NAMES).sort());
+    const copy = parse(readFileSync(".github/workflows/copy-images-from-ghcr.yml", "utf8"));
+    const inputs = copy.on.workflow_dispatch.inputs;
+    expect([inputs["api-repository"].default, inputs["web-repository"].default]).toEqual([REPOSITORY_NAMES.api, REPOSITORY_NAMES.web]);
+  });
+
+  test("every declared call is still made by its file", () => {
+    const stale = PIPELINE_CALLS.filter((call) => !call.caller.startsWith("terraform ") && !readFileSync(call.caller, "utf8").includes(call.command.replace(/^(crane|docker\/build-push-action) .*/, "$1")));
+    expect(stale.map((call) => `${call.caller}: ${call.command}`)).toEqual([]);
   });
 });

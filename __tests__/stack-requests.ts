@@ -1,0 +1,207 @@
+import type { IamRequest } from "./iam-evaluation";
+
+/**
+ * The IAM requests that creating an environment stack's resources makes, read from the synthesized
+ * JSON (names as the constructs set them, references resolved to the ARNs AWS would give). IDs that
+ * AWS chooses (load balancer suffixes, key IDs, security group IDs) are fixed placeholders.
+ */
+
+export const ACCOUNT = "123456789012";
+export const PARTITION = "aws";
+
+export interface StackRequest {
+  /** `<type>.<logical id>`, for messages. */
+  readonly address: string;
+  readonly request: IamRequest;
+  /**
+   * Whether another environment's deploy role must be refused this request. False for the calls
+   * that AWS authorizes on "*" (no resource type) and for the follow-up calls on a new KMS key,
+   * which are allowed before its tags count (see tag-scoped-permissions.ts).
+   */
+  readonly scoped: boolean;
+}
+
+type Resources = Record<string, Record<string, any>>;
+
+/** Replaces the account/partition data sources, and ECR repository references when given. */
+export function resolveAccount(text: string, repositoryArns: Record<string, string> = {}): string {
+  return text
+    .replace(/\$\{data\.aws_partition\.[^}]+\.partition\}/g, PARTITION)
+    .replace(/\$\{data\.aws_caller_identity\.[^}]+\.account_id\}/g, ACCOUNT)
+    .replace(/\$\{aws_ecr_repository\.([^.}]+)\.arn\}/g, (whole, id: string) => repositoryArns[id] ?? whole);
+}
+
+export class StackView {
+  constructor(
+    private readonly resources: Resources,
+    private readonly region: string,
+    private readonly data: Resources = {},
+    private readonly registryRegion = region,
+  ) {}
+
+  arn(service: string, resource: string): string {
+    return service === "iam" ? `arn:${PARTITION}:iam::${ACCOUNT}:${resource}` : `arn:${PARTITION}:${service}:${this.region}:${ACCOUNT}:${resource}`;
+  }
+
+  /** A string of the stack with its references to other resources resolved. */
+  resolve(text: string): string {
+    const resolved = resolveAccount(text)
+      .replace(/\$\{data\.aws_ecr_repository\.([^.}]+)\.arn\}/g, (_whole, id: string) =>
+        `arn:${PARTITION}:ecr:${this.registryRegion}:${ACCOUNT}:repository/${this.data.aws_ecr_repository[id].name}`,
+      )
+      .replace(/\$\{(aws_[a-z0-9_]+)\.([^.}]+)\.([a-z_]+)\}/g, (_whole, type: string, id: string, attribute: string) =>
+      this.attribute(type, id, attribute),
+    );
+    if (resolved.includes("${")) throw new Error(`stack-requests: unresolved reference in "${text}"`);
+    return resolved;
+  }
+
+  private attribute(type: string, id: string, attribute: string): string {
+    const resource = this.resources[type]?.[id];
+    if (!resource) throw new Error(`stack-requests: no ${type}.${id}`);
+    if (attribute === "arn") return this.arnOf(type, id);
+    if (attribute === "name" || (type === "aws_iam_role" && attribute === "id")) return this.resolve(resource.name);
+    if (attribute === "key_id") return `${id.toLowerCase()}-key-id`;
+    if (type === "aws_security_group" && attribute === "id") return `sg-${id.toLowerCase()}`;
+    throw new Error(`stack-requests: attribute ${attribute} of ${type} is not modelled`);
+  }
+
+  arnOf(type: string, id: string): string {
+    const resource = this.resources[type][id];
+    const name = () => this.resolve(resource.name);
+    switch (type) {
+      case "aws_ecs_cluster":
+        return this.arn("ecs", `cluster/${name()}`);
+      case "aws_ecs_service":
+        return this.arn("ecs", `service/${this.resolve(resource.cluster).split("/").pop()}/${name()}`);
+      case "aws_ecs_task_definition":
+        return this.arn("ecs", `task-definition/${resource.family}:1`);
+      case "aws_iam_role":
+        return this.arn("iam", `role${resource.path ?? "/"}${name()}`);
+      case "aws_iam_policy":
+        return this.arn("iam", `policy${resource.path ?? "/"}${name()}`);
+      case "aws_iam_openid_connect_provider":
+        return this.arn("iam", `oidc-provider/${resource.url.replace(/^https:\/\//, "")}`);
+      case "aws_ecr_repository":
+        return this.arn("ecr", `repository/${name()}`);
+      case "aws_lb":
+        return this.arn("elasticloadbalancing", `loadbalancer/app/${name()}/50dc6c495c0c9188`);
+      case "aws_lb_target_group":
+        return this.arn("elasticloadbalancing", `targetgroup/${name()}/73e2d6bc24d8a067`);
+      case "aws_lb_listener":
+        return `${this.resolve(resource.load_balancer_arn).replace(":loadbalancer/", ":listener/")}/${id.length}f0e1d2c3b4a5968`;
+      case "aws_cloudwatch_log_group":
+        // Provider 5.x: the ARN without the trailing `:*`.
+        return this.arn("logs", `log-group:${name()}`);
+      case "aws_sns_topic":
+        return this.arn("sns", name());
+      case "aws_kms_key":
+        return this.arn("kms", `key/${id.toLowerCase()}-key-id`);
+      case "aws_cloudwatch_event_rule":
+        return this.arn("events", `rule/${name()}`);
+      case "aws_security_group":
+        return this.arn("ec2", `security-group/sg-${id.toLowerCase()}`);
+      default:
+        throw new Error(`stack-requests: the ARN of ${type} is not modelled`);
+    }
+  }
+}
+
+/** Resolves the references of a string of the stack (`${aws_cloudwatch_log_group.x.arn}`...). */
+export function stackResolver(json: Record<string, any>, region: string, registryRegion: string): (text: string) => string {
+  const view = new StackView(json.resource ?? {}, region, json.data ?? {}, registryRegion);
+  return (text) => view.resolve(text);
+}
+
+/** Requests that create every resource of an environment stack, in the environment `environment` (its default tags). */
+export function creationRequests(json: Record<string, any>, environment: string, region: string): StackRequest[] {
+  const resources: Resources = json.resource ?? {};
+  const view = new StackView(resources, region);
+  const requestTags = { "aws:RequestTag/Environment": environment, "aws:RequestTag/Project": "city-guided" };
+  const resourceTags = (prefix: "aws" | "ec2") => ({ [`${prefix}:ResourceTag/Environment`]: environment, [`${prefix}:ResourceTag/Project`]: "city-guided" });
+  const requests: StackRequest[] = [];
+  const add = (address: string, action: string, resource: string, context: Record<string, string> = {}, scoped = true) =>
+    requests.push({ address, request: { action, resource, context }, scoped });
+  for (const [type, byId] of Object.entries(resources)) {
+    for (const [id, resource] of Object.entries(byId)) {
+      const address = `${type}.${id}`;
+      const on = (action: string, resourceArn: string, context: Record<string, string> = {}, scoped = true) => add(address, action, resourceArn, context, scoped);
+      const handler = CREATE[type];
+      if (!handler) throw new Error(`stack-requests: no creation request modelled for ${type} (add it, and check the deploy role grants it)`);
+      handler({ view, resource, id, on, requestTags, resourceTags, resources });
+    }
+  }
+  return requests;
+}
+
+interface CreateContext {
+  view: StackView;
+  resource: any;
+  id: string;
+  resources: Resources;
+  on: (action: string, resource: string, context?: Record<string, string>, scoped?: boolean) => void;
+  requestTags: Record<string, string>;
+  resourceTags: (prefix: "aws" | "ec2") => Record<string, string>;
+}
+
+const byArn = (type: string) => (c: CreateContext) => c.view.arnOf(type, c.id);
+
+/** The IAM action(s) that creating each resource type needs, on the ARN AWS authorizes them on. */
+const CREATE: Record<string, (c: CreateContext) => void> = {
+  aws_ecs_cluster: (c) => c.on("ecs:CreateCluster", byArn("aws_ecs_cluster")(c), c.requestTags),
+  aws_ecs_service: (c) => c.on("ecs:CreateService", byArn("aws_ecs_service")(c), c.requestTags),
+  aws_ecs_task_definition: (c) => {
+    // RegisterTaskDefinition has no resource type; passing the roles is what is scoped.
+    c.on("ecs:RegisterTaskDefinition", "*", c.requestTags, false);
+    for (const role of [c.resource.execution_role_arn, c.resource.task_role_arn]) c.on("iam:PassRole", c.view.resolve(role), { "iam:PassedToService": "ecs-tasks.amazonaws.com" });
+  },
+  aws_iam_role: (c) => c.on("iam:CreateRole", byArn("aws_iam_role")(c), boundaryContext(c, c.resource)),
+  aws_iam_role_policy: (c) => {
+    const roleId = /^\$\{aws_iam_role\.([^.]+)\.id\}$/.exec(c.resource.role)![1];
+    c.on("iam:PutRolePolicy", c.view.arnOf("aws_iam_role", roleId), boundaryContext(c, c.resources.aws_iam_role[roleId]));
+  },
+  aws_cloudwatch_log_group: (c) => c.on("logs:CreateLogGroup", c.view.arn("logs", `log-group:${c.view.resolve(c.resource.name)}`), c.requestTags),
+  aws_cloudwatch_metric_alarm: (c) => c.on("cloudwatch:PutMetricAlarm", c.view.arn("cloudwatch", `alarm:${c.view.resolve(c.resource.alarm_name)}`), c.requestTags),
+  aws_lb: (c) => c.on("elasticloadbalancing:CreateLoadBalancer", byArn("aws_lb")(c), c.requestTags),
+  aws_lb_target_group: (c) => c.on("elasticloadbalancing:CreateTargetGroup", byArn("aws_lb_target_group")(c), c.requestTags),
+  aws_lb_listener: (c) => c.on("elasticloadbalancing:CreateListener", byArn("aws_lb_listener")(c), c.requestTags),
+  aws_lb_listener_rule: (c) =>
+    c.on("elasticloadbalancing:CreateRule", `${c.view.resolve(c.resource.listener_arn).replace(":listener/", ":listener-rule/")}/9683b2d02a6cabee`, c.requestTags),
+  aws_sns_topic: (c) => c.on("sns:CreateTopic", byArn("aws_sns_topic")(c), c.requestTags),
+  aws_sns_topic_policy: (c) => c.on("sns:SetTopicAttributes", c.view.resolve(c.resource.arn)),
+  aws_sns_topic_subscription: (c) => c.on("sns:Subscribe", c.view.resolve(c.resource.topic_arn)),
+  aws_kms_key: (c) => {
+    c.on("kms:CreateKey", "*", c.requestTags);
+    const key = byArn("aws_kms_key")(c);
+    // Right after CreateKey its tags may not count yet (up to five minutes): no resource tag in the request.
+    c.on("kms:EnableKeyRotation", key, {}, false);
+    // Later (a policy change, a rotation change): the tags count.
+    for (const action of ["kms:EnableKeyRotation", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"]) c.on(action, key, c.resourceTags("aws"));
+  },
+  aws_kms_alias: (c) => {
+    c.on("kms:CreateAlias", c.view.arn("kms", c.view.resolve(c.resource.name)));
+    const key = c.view.arn("kms", `key/${c.view.resolve(c.resource.target_key_id)}`);
+    // CreateAlias is authorized on the alias and on the key: the key is the new one of this stack.
+    c.on("kms:CreateAlias", key, {}, false);
+    c.on("kms:CreateAlias", key, c.resourceTags("aws"));
+  },
+  aws_cloudwatch_event_rule: (c) => c.on("events:PutRule", byArn("aws_cloudwatch_event_rule")(c), c.requestTags),
+  aws_cloudwatch_event_target: (c) => c.on("events:PutTargets", c.view.arn("events", `rule/${c.view.resolve(c.resource.rule)}`)),
+  aws_security_group: (c) => {
+    c.on("ec2:CreateSecurityGroup", c.view.arn("ec2", "vpc/vpc-0123456789abcdef0"), {}, false);
+    c.on("ec2:CreateSecurityGroup", byArn("aws_security_group")(c), c.requestTags);
+  },
+  aws_vpc_security_group_ingress_rule: (c) => c.on("ec2:AuthorizeSecurityGroupIngress", securityGroupOf(c), c.resourceTags("ec2")),
+  aws_vpc_security_group_egress_rule: (c) => c.on("ec2:AuthorizeSecurityGroupEgress", securityGroupOf(c), c.resourceTags("ec2")),
+  // Application Auto Scaling has no resource-level permissions for these.
+  aws_appautoscaling_target: (c) => c.on("application-autoscaling:RegisterScalableTarget", "*", c.requestTags, false),
+  aws_appautoscaling_policy: (c) => c.on("application-autoscaling:PutScalingPolicy", "*", {}, false),
+};
+
+function boundaryContext(c: CreateContext, role: any): Record<string, string> {
+  return role.permissions_boundary ? { "iam:PermissionsBoundary": c.view.resolve(role.permissions_boundary) } : {};
+}
+
+function securityGroupOf(c: CreateContext): string {
+  return c.view.arn("ec2", `security-group/${c.view.resolve(c.resource.security_group_id)}`);
+}

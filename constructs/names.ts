@@ -1,0 +1,164 @@
+import { PROJECT } from "../config/model";
+
+const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
+
+/**
+ * The one source of the names that IAM statements, boundaries, workflow scripts and the status
+ * command match. A construct names a resource with these functions, and the IAM patterns below are
+ * built from the same functions with `*` in the variable part: changing a name here changes the
+ * patterns that must match it (the log group path of a container and the deploy role's and the
+ * workload boundary's `log-group:` patterns, say). Pure functions, no provider import.
+ */
+
+/** `city-guided-<env>`: every named resource of an environment is this or starts with `<this>-`. */
+export function environmentPrefix(environment: string): string {
+  return `${PROJECT}-${environment}`;
+}
+
+/*
+ * Names derived from an owner's name (a service, a load balancer, the environment prefix). The
+ * generic constructs take their owner's name as a prop and call these; the patterns call them with
+ * `*`.
+ */
+export const derivedName = {
+  /** A target group of a load balancer: `<load balancer>-<target>`. */
+  targetGroup: (loadBalancer: string, target: string) => `${loadBalancer}-${target}`,
+  /** A task role of a service: `<service>-execution`, `<service>-task`. */
+  taskRole: (service: string, kind: string) => `${service}-${kind}`,
+  /** A container's log group: `/ecs/<service>/<container>`. */
+  logGroup: (service: string, container: string) => `/ecs/${service}/${container}`,
+  /** Alarms and scaling policies of a service: `<service>-wake`, `<service>-cpu`... */
+  scaling: (service: string, suffix: string) => `${service}-${suffix}`,
+  /** Alerting's resources: `<prefix>-alerts`, `<prefix>-<target>-5xx`, `<prefix>-deployment-failed`. */
+  alerting: (prefix: string, suffix: string) => `${prefix}-${suffix}`,
+  /** A KMS alias names a key for a resource: `alias/<name>`. */
+  keyAlias: (name: string) => `alias/${name}`,
+  /** Security groups get a name prefix (create before destroy): `<owner>-<kind>-<random>`. */
+  securityGroupPrefix: (owner: string, kind: string) => `${owner}-${kind}-`,
+};
+
+/** Names of one environment's resources (environment stack) and of its pipeline policies (registry stack). */
+export function environmentNames(environment: string) {
+  const prefix = environmentPrefix(environment);
+  // Cluster, service, task family and load balancer share the environment's prefix as their name.
+  const cluster = prefix;
+  const service = prefix;
+  return {
+    environment,
+    prefix,
+    cluster,
+    service,
+    taskFamily: prefix,
+    loadBalancer: prefix,
+    /** `target` may be `*` (a pattern). */
+    targetGroup: (target: string) => derivedName.targetGroup(prefix, target),
+    executionRole: derivedName.taskRole(prefix, "execution"),
+    taskRole: derivedName.taskRole(prefix, "task"),
+    /** Every role the environment stack creates: `role("*")` is their pattern. */
+    role: (suffix: string) => derivedName.taskRole(prefix, suffix),
+    logGroup: (container: string) => derivedName.logGroup(prefix, container),
+    /** Scaling alarms and policies (`<service>-wake`...). */
+    scaling: (suffix: string) => derivedName.scaling(prefix, suffix),
+    /** Alerts: alarms, topic, event rule. */
+    alerting: (suffix: string) => derivedName.alerting(prefix, suffix),
+    alertsTopic: derivedName.alerting(prefix, "alerts"),
+    alertsKeyAlias: derivedName.keyAlias(derivedName.alerting(prefix, "alerts")),
+    deploymentFailedRule: derivedName.alerting(prefix, "deployment-failed"),
+    /** Alarms that target tracking creates by itself, named after the scalable target. */
+    targetTrackingAlarmPrefix: `TargetTracking-service/${cluster}/${service}`,
+    deployRole: `${prefix}-deploy`,
+    deployBoundary: `${prefix}-deploy-boundary`,
+    deployPolicy: (part: number | "*") => `${prefix}-deploy-${part}`,
+    workloadBoundary: `${prefix}-workload-boundary`,
+    /** SSM parameters and Secrets Manager secrets of the environment live under `city-guided/<env>/`. */
+    secretPath: `${PROJECT}/${environment}`,
+  };
+}
+
+export type EnvironmentNames = ReturnType<typeof environmentNames>;
+
+/**
+ * Environments whose names extend `environment`'s with a dash (`staging-eu` for `staging`): their
+ * resources match `environment`'s `<prefix>-*` patterns, so its deploy role denies them.
+ */
+export function nestedEnvironments(environment: string, all: readonly string[]): string[] {
+  const prefix = `${environmentPrefix(environment)}-`;
+  return all.filter((other) => other !== environment && environmentPrefix(other).startsWith(prefix));
+}
+
+/** Terraform state key of a stack (`registry` or an environment): one object per stack in the bucket. */
+export function stateKey(stack: string): string {
+  return `${PROJECT}/${stack}.tfstate`;
+}
+
+/** The key every stack's state matches (the plan role reads them all, whatever their number). */
+export const STATE_KEY_PATTERN = stateKey("*");
+
+/** IAM path of the roles GitHub Actions assumes: keeps them out of every `role/city-guided-<env>-*` pattern. */
+export const CI_ROLE_PATH = "/github-actions/";
+
+/**
+ * The environment that promotion deploys (promote-production.yml): the only one whose deploy role
+ * may add the protected release tag to an image (ecr:PutImage); the others only read images.
+ */
+export const PROMOTION_ENVIRONMENT = "production";
+
+/** Roles of the registry stack that are not per environment. */
+export const PIPELINE_ROLE_NAMES = {
+  push: `${PROJECT}-github-push`,
+  plan: `${PROJECT}-github-plan`,
+} as const;
+
+/** Pattern of every IAM role and policy name of the project (`city-guided-*`). */
+export const PROJECT_NAME_PATTERN = `${PROJECT}-*`;
+
+/** Builds an ARN of the account: `arn(service, resource)`. */
+export interface ArnBuilder {
+  (service: string, resource: string): string;
+}
+
+export interface AccountLocation {
+  readonly partition: string;
+  readonly accountId: string;
+}
+
+/** IAM ARNs have no region; every other service's here are regional. */
+export function arnBuilder(location: AccountLocation & { readonly region: string }): ArnBuilder {
+  return (service, resource) =>
+    service === "iam"
+      ? `arn:${location.partition}:iam::${location.accountId}:${resource}`
+      : `arn:${location.partition}:${service}:${location.region}:${location.accountId}:${resource}`;
+}
+
+/**
+ * The ARN patterns of one environment's named resources, each built from the name function above
+ * with `*` where names vary. `staging`'s patterns also match `staging-eu`'s names: the deploy role
+ * denies such nested environments (see deploy-permissions.ts).
+ */
+export function environmentPatterns(environment: string, arn: ArnBuilder) {
+  const names = environmentNames(environment);
+  return {
+    cluster: arn("ecs", `cluster/${names.cluster}`),
+    service: arn("ecs", `service/${names.cluster}/${names.service}`),
+    taskDefinitions: arn("ecs", `task-definition/${names.taskFamily}:*`),
+    roles: arn("iam", `role/${names.role("*")}`),
+    policies: arn("iam", `policy/${names.role("*")}`),
+    workloadBoundary: arn("iam", `policy/${names.workloadBoundary}`),
+    logGroups: arn("logs", `log-group:${names.logGroup("*")}`),
+    loadBalancer: arn("elasticloadbalancing", `loadbalancer/app/${names.loadBalancer}/*`),
+    listeners: arn("elasticloadbalancing", `listener/app/${names.loadBalancer}/*`),
+    listenerRules: arn("elasticloadbalancing", `listener-rule/app/${names.loadBalancer}/*`),
+    targetGroups: arn("elasticloadbalancing", `targetgroup/${names.targetGroup("*")}/*`),
+    alarms: unique([arn("cloudwatch", `alarm:${names.alerting("*")}`), arn("cloudwatch", `alarm:${names.scaling("*")}`)]),
+    targetTrackingAlarms: arn("cloudwatch", `alarm:${names.targetTrackingAlarmPrefix}*`),
+    keyAlias: arn("kms", names.alertsKeyAlias),
+    alertsTopic: arn("sns", names.alertsTopic),
+    /** Subscription ARNs are `<topic arn>:<id>`. */
+    alertsSubscriptions: arn("sns", `${names.alertsTopic}:*`),
+    deploymentFailedRule: arn("events", `rule/${names.deploymentFailedRule}`),
+    parameters: arn("ssm", `parameter/${names.secretPath}/*`),
+    secrets: arn("secretsmanager", `secret:${names.secretPath}/*`),
+  };
+}
+
+export type EnvironmentPatterns = ReturnType<typeof environmentPatterns>;
