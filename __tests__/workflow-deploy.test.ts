@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { PROMOTION_ENVIRONMENT } from "../constructs/names";
 
 // The deploy path as data: the apply job applies the very plan file that the plan job's guard
 // judged (scripts/apply-plan.sh checks its SHA-256; __tests__/shell/deploy-plan.test.sh runs both
@@ -60,7 +61,6 @@ describe("deploy workflow", () => {
 
 describe("promotion", () => {
   test("promote-production.yml deploys the one environment whose deploy role may add release tags", () => {
-    const { PROMOTION_ENVIRONMENT } = require("../constructs/names") as typeof import("../constructs/names");
     const promote = parse(readFileSync(join(WORKFLOWS, "promote-production.yml"), "utf8")) as { jobs: Record<string, { with?: Record<string, unknown> }> };
     const calls = Object.values(promote.jobs).filter((job) => job.with?.promote === true);
     expect(calls.map((job) => job.with?.environment)).toEqual([PROMOTION_ENVIRONMENT]);
