@@ -1,4 +1,5 @@
-import { runCommand } from "../config/errors";
+import { UserError } from "../cli/errors";
+import { runMain } from "../cli/main";
 import { loadConfig } from "../config/load";
 import { PROJECT, REPOSITORY_NAMES } from "../config/model";
 import { REGISTRY_STACK } from "../stacks/registry-stack";
@@ -8,7 +9,7 @@ import { REGISTRY_STACK } from "../stacks/registry-stack";
  *   pipeline-info.ts stacks        one stack name a line (registry first)
  *   pipeline-info.ts <env>         KEY=value lines for $GITHUB_ENV (region, cluster, service, ...)
  */
-runCommand(() => {
+runMain(() => {
   const config = loadConfig("env");
   const [target] = process.argv.slice(2);
   if (target === "stacks") {
@@ -17,8 +18,7 @@ runCommand(() => {
   }
   const environment = config.environments.find((candidate) => candidate.name === target);
   if (!environment) {
-    process.stderr.write(`Unknown environment "${target ?? ""}": expected one of ${config.environments.map((candidate) => candidate.name).join(", ")} or "stacks"\n`);
-    process.exit(2);
+    throw new UserError(`Unknown environment "${target ?? ""}": expected one of ${config.environments.map((candidate) => candidate.name).join(", ")} or "stacks"`);
   }
   const values: Record<string, string> = {
     AWS_REGION: environment.region,
