@@ -10,7 +10,8 @@ import {
 } from "../ops/bucket-settings";
 import { bootstrap, type BootstrapClients } from "../ops/bootstrap";
 import type { Output } from "../ops/cli";
-import { EXIT, explainAwsError } from "../ops/errors";
+import { EXIT } from "../cli/exit-codes";
+import { explainAwsError } from "../ops/errors";
 import { wantsProgress } from "../ops/progress";
 import { createBucket, locateBucket, parsePolicy, type BucketTarget } from "../ops/state-bucket";
 
