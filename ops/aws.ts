@@ -6,8 +6,8 @@ import { awsProblem } from "./errors";
 
 /**
  * How long one AWS call may take: an endpoint that accepts the connection and never answers must
- * not hang a command. Each attempt gets `connectSeconds` to connect and `answerSeconds` without a
- * byte before it is abandoned (TimeoutError, which the SDK's standard retry strategy retries), and
+ * not hang a command. Each attempt gets `connectSeconds` to connect and `answerSeconds` for the whole
+ * request and response before it is abandoned (TimeoutError, which the SDK's standard retry strategy retries), and
  * a call makes at most `attempts` attempts. Worst case per call: attempts x (connect + answer) plus
  * the SDK's backoff, about 40 s. docs/operations.md documents these and their variables.
  */
@@ -72,7 +72,12 @@ export function checkEndpoints(environment: NodeJS.ProcessEnv = process.env): vo
 export function clientSettings(region: string, environment: NodeJS.ProcessEnv = process.env): ClientSettings {
   checkEndpoints(environment);
   const limits = callLimits(environment);
-  const requestHandler = new NodeHttpHandler({ connectionTimeout: limits.connectSeconds * 1000, requestTimeout: limits.answerSeconds * 1000 });
+  // throwOnRequestTimeout: without it @smithy/node-http-handler 4.x only logs a warning and keeps waiting.
+  const requestHandler = new NodeHttpHandler({
+    connectionTimeout: limits.connectSeconds * 1000,
+    requestTimeout: limits.answerSeconds * 1000,
+    throwOnRequestTimeout: true,
+  });
   const customEndpoint = Boolean(environment.AWS_ENDPOINT_URL_S3 ?? environment.AWS_ENDPOINT_URL);
   return { region, maxAttempts: limits.attempts, requestHandler, ...(customEndpoint ? { forcePathStyle: true } : {}) };
 }

@@ -58,9 +58,11 @@ export function explainAwsError(error: unknown, action: string): UserError {
   if (DENIED.includes(name) || httpStatus(error) === 403) {
     return awsProblem(`Access denied: your AWS identity may not ${action} (${name}). docs/operations.md lists the permissions each command needs.`);
   }
-  if (NETWORK.includes(name) || NETWORK.includes((error as SdkErrorShape | undefined)?.code ?? "")) {
-    const timedOut = name === "TimeoutError" ? ": no answer in time, on every attempt (limits in docs/operations.md)" : "";
-    return awsProblem(`Could not reach AWS to ${action} (${name}${timedOut}): check the network, or AWS_ENDPOINT_URL if you set it.`);
+  const code = (error as SdkErrorShape | undefined)?.code ?? "";
+  if (NETWORK.includes(name) || NETWORK.includes(code)) {
+    // A timeout is named TimeoutError; a refused connection is a plain Error with code ECONNREFUSED.
+    const reason = name === "TimeoutError" ? "TimeoutError: no answer in time on any attempt, see docs/operations.md" : NETWORK.includes(code) ? code : name;
+    return awsProblem(`Could not reach AWS to ${action} (${reason}): check the network, or AWS_ENDPOINT_URL if you set it.`);
   }
   return awsProblem(`Could not ${action}: ${name}: ${message}`);
 }
