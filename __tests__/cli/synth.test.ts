@@ -117,4 +117,9 @@ const policy: Case[] = [
   },
 ];
 
-describeCases("synth and policy, as a user runs them", [...synth, ...policy]);
+const bugs: Case[] = [
+  { name: "a bug (thrown): its stack trace, exit 70", entry: "__tests__/fixtures/bug-app.ts", code: 70, line: "TypeError: a bug, thrown", bug: true },
+  { name: "a bug (rejected promise): its stack trace, exit 70", entry: "__tests__/fixtures/bug-app.ts", args: ["async"], code: 70, line: "TypeError: a bug, rejected", bug: true },
+];
+
+describeCases("synth and policy, as a user runs them", [...synth, ...policy, ...bugs]);

@@ -24,6 +24,8 @@ export interface Case {
   readonly stdout?: string | RegExp;
   /** The documented bound for a case that waits on a hanging endpoint. */
   readonly maxSeconds?: number;
+  /** True for a bug: the stack trace is then expected (everything else must have none). */
+  readonly bug?: boolean;
   /** True when the command must not write cdktf.out. */
   readonly writesNothing?: boolean;
 }
@@ -70,7 +72,8 @@ export function describeCases(title: string, cases: readonly Case[]): void {
       const seen = { code: result.code, line: firstLine(result.stderr, result.stdout) };
       const expected = { code: row.code, line: typeof row.line === "string" ? expect.stringMatching(new RegExp(`^${escape(row.line)}`)) : expect.stringMatching(row.line) };
       expect(seen).toEqual(expected);
-      expect(result.stderr).not.toMatch(/^\s+at /m);
+      if (row.bug) expect(result.stderr).toMatch(/^\s+at /m);
+      else expect(result.stderr).not.toMatch(/^\s+at /m);
       for (const secret of SECRETS) expect(result.stdout + result.stderr).not.toContain(secret);
       if (row.stdout) expect(result.stdout).toEqual(expect.stringMatching(row.stdout instanceof RegExp ? row.stdout : escape(row.stdout)));
       if (row.maxSeconds) expect(result.seconds).toBeLessThan(row.maxSeconds);
