@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { flagProblem, npmRunCommands, parseNpmRun } from "../markdown-commands";
 import { cleanEnvironment, closedPort, projectCopy, runProcess, SECRETS } from "./processes";
 
@@ -51,6 +52,7 @@ describe("the docs' npm run lines, run as written", () => {
     const results = [];
     for (const command of commands.filter(isSynth)) results.push(await check(command));
     results.push(...(await Promise.all(commands.filter((command) => !isSynth(command)).map(check))));
+    rmSync(dir, { recursive: true, force: true });
     expect(results).toEqual(results.map(({ line }) => ({ line, expected: "ok", stackTrace: false, npmWarning: false, secret: false, flags: "ok" })));
   });
 });

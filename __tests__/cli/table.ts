@@ -1,4 +1,4 @@
-import { mkdirSync, existsSync, writeFileSync } from "node:fs";
+import { mkdirSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { cleanEnvironment, closedPort, runEntry, scratch, SECRETS, SHARED_FILE, silentServer } from "./processes";
 
@@ -69,6 +69,8 @@ export function describeCases(title: string, cases: readonly Case[]): void {
       }
       const environment = cleanEnvironment(home, row.variables?.(endpoints));
       const result = await runEntry(row.entry, row.args ?? [], dir, environment);
+      const wroteOutput = existsSync(join(dir, "cdktf.out"));
+      rmSync(dir, { recursive: true, force: true });
       const seen = { code: result.code, line: firstLine(result.stderr, result.stdout) };
       const expected = { code: row.code, line: typeof row.line === "string" ? expect.stringMatching(new RegExp(`^${escape(row.line)}`)) : expect.stringMatching(row.line) };
       expect(seen).toEqual(expected);
@@ -77,7 +79,7 @@ export function describeCases(title: string, cases: readonly Case[]): void {
       for (const secret of SECRETS) expect(result.stdout + result.stderr).not.toContain(secret);
       if (row.stdout) expect(result.stdout).toEqual(expect.stringMatching(row.stdout instanceof RegExp ? row.stdout : escape(row.stdout)));
       if (row.maxSeconds) expect(result.seconds).toBeLessThan(row.maxSeconds);
-      if (row.writesNothing) expect(existsSync(join(dir, "cdktf.out"))).toBe(false);
+      if (row.writesNothing) expect(wroteOutput).toBe(false);
     });
   });
 }
