@@ -3,7 +3,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  testPathIgnorePatterns: ["/node_modules/", "/__tests__/integration/"],
+  // Process-level tests have their own configs: npm run test:integration, npm run test:cli.
+  testPathIgnorePatterns: ["/node_modules/", "/__tests__/integration/", "/__tests__/cli/"],
   transform: { "^.+\\.ts$": ["@swc/jest"] },
   moduleFileExtensions: ["ts", "js", "json"],
   // Both cores (jest's default leaves one idle on a 2-core machine).

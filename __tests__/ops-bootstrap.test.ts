@@ -10,7 +10,8 @@ import {
 } from "../ops/bucket-settings";
 import { bootstrap, type BootstrapClients } from "../ops/bootstrap";
 import type { Output } from "../ops/cli";
-import { EXIT, explainAwsError } from "../ops/errors";
+import { EXIT } from "../cli/exit-codes";
+import { explainAwsError } from "../ops/errors";
 import { wantsProgress } from "../ops/progress";
 import { createBucket, locateBucket, parsePolicy, type BucketTarget } from "../ops/state-bucket";
 
@@ -186,5 +187,15 @@ describe("bootstrap's usage errors: refused before AWS is asked anything", () =>
     const { lines, output: sink } = output();
     await expect(bootstrap(["--help"], sink, untouchable)).resolves.toBe(EXIT.ok);
     expect(lines.join("")).toContain("bootstrap");
+  });
+
+  test("on a terminal, a spinner says what bootstrap waits on, and is erased before the error", async () => {
+    const written: string[] = [];
+    const terminal = { isTTY: true, write: (text: string) => written.push(text) > 0 };
+    const sink = { stdout: terminal, stderr: terminal, environment: {} } as unknown as Output;
+    const failing: BootstrapClients = { ...untouchable, accountId: () => Promise.reject(new Error("no identity")) };
+    await expect(bootstrap([], sink, failing)).rejects.toThrow("no identity");
+    expect(written[0]).toBe("\r| reading your AWS identity...");
+    expect(written[written.length - 1]).toMatch(/^\r +\r$/);
   });
 });

@@ -1,9 +1,9 @@
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { analyzePlan, formatPath, guard, PROTECTED_RESOURCES } from "../policy/plan-guard";
 import { runPlanGuard, stackNameOf } from "../policy/plan-guard-cli";
-import { parsePlan, PlanInputError } from "../policy/plan-read";
+import { UserError } from "../cli/errors";
+import { parsePlan } from "../policy/plan-read";
 
 // Fixtures follow Terraform's JSON output format (`terraform show -json <planfile>`, format_version 1.2).
 const PLANS = join(__dirname, "fixtures", "plans");
@@ -150,11 +150,11 @@ describe("npm run plan-guard", () => {
   test("exit 1 when a protected resource would be deleted or replaced, saying which and why", () => {
     const output = runPlanGuard([fixture("infrastructure-change.json"), "--stack", "production"]);
     expect(output.exitCode).toBe(1);
-    expect(output.stdout).toContain("> ⛔ **Blocked**: 1 protected resource would be deleted or replaced:");
+    expect(output.stdout).toContain("> ⛔ **Blocked**: 1 protected resource would be deleted, replaced or left unprotected:");
     expect(output.stdout).toContain("`production:aws_cloudwatch_log_group.service_api-logs_9A6D20CB`: a log group: the log history in it is lost for good");
     expect(output.stdout).toContain("--allow-destroy production:aws_cloudwatch_log_group.service_api-logs_9A6D20CB");
     expect(output.stdout).toContain("**import** `aws_ecr_repository.api-repository_50B8A359`: safe, adopts the existing object `city-guided-api`");
-    expect(output.stderr).toBe("plan-guard: 1 protected resource would be deleted or replaced (see the summary)\n");
+    expect(output.stderr).toBe("plan-guard: 1 protected resource would be deleted, replaced or left unprotected (see the summary)\n");
   });
 
   test("exit 0 once --allow-destroy names the change, which the summary still flags", () => {
@@ -180,6 +180,17 @@ describe("npm run plan-guard", () => {
     expect(output.stdout).toContain("| production | 0 | 0 | 0 | 0 | 0 | no changes |");
   });
 
+  /** What runPlanGuard throws for input it refuses (the CLI prints it as one line). */
+  const refusal = (argv: string[]): UserError => {
+    try {
+      runPlanGuard(argv);
+    } catch (error) {
+      if (error instanceof UserError) return error;
+      throw error;
+    }
+    throw new Error(`runPlanGuard(${argv.join(" ")}) did not refuse`);
+  };
+
   test.each([
     ["not-a-plan-empty.json", "is empty: expected a Terraform JSON plan (terraform show -json <planfile>)"],
     ["not-a-plan-text.json", "is not JSON: expected a Terraform JSON plan"],
@@ -187,23 +198,39 @@ describe("npm run plan-guard", () => {
     ["not-a-plan-state-show.json", "is the JSON of a Terraform state (terraform show -json without a plan file)"],
     ["not-a-plan-tfstate.json", "is a Terraform state file (terraform.tfstate), not a plan"],
   ])("%s: exit 2 with one line saying what was expected", (name, message) => {
-    const output = runPlanGuard([fixture(name)]);
-    expect(output.exitCode).toBe(2);
-    expect(output.stdout).toBe("");
-    expect(output.stderr).toContain(message);
-    expect(output.stderr.trim().split("\n")).toHaveLength(1);
+    const error = refusal([fixture(name)]);
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toContain(message);
+    expect(error.message.split("\n")).toHaveLength(1);
   });
 
   test.each([
-    [[], "no plan given"],
+    [[], "no plan given: make one per stack first"],
     [["--stack"], "--stack needs a value"],
     [["--bogus", "plan.json"], "unknown option --bogus"],
     [["a.json", "b.json", "--stack", "qa"], "--stack names the stack of a single plan"],
-    [["missing.json"], "cannot read missing.json: ENOENT"],
-  ])("bad arguments %j: exit 2", (argv, message) => {
-    const output = runPlanGuard(argv);
-    expect(output).toMatchObject({ exitCode: 2, stdout: "" });
-    expect(output.stderr).toContain(message);
+  ])("bad arguments %j: exit 1, with the usage", (argv, message) => {
+    const error = refusal(argv);
+    expect(error.exitCode).toBe(1);
+    expect(error.message).toContain(message);
+    expect(error.message).toContain("usage: npm run plan-guard --");
+  });
+
+  test("a missing plan says how to make one (exit 2)", () => {
+    const error = refusal(["cdktf.out/stacks/*/plan.json"]);
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toBe(
+      "no plan at cdktf.out/stacks/*/plan.json (the shell found no file matching it): make one per stack first: npx cdktf diff <stack>, then terraform -chdir=cdktf.out/stacks/<stack> show -json plan > cdktf.out/stacks/<stack>/plan.json (docs/policy.md)",
+    );
+  });
+
+  test.each([["--help"], ["-h"]])("%s prints the usage, exit 0", (flag) => {
+    expect(runPlanGuard([flag])).toEqual({ exitCode: 0, stdout: expect.stringContaining("usage: npm run plan-guard --"), stderr: "" });
+  });
+
+  test("a plan file starting with a UTF-8 byte order mark is read", () => {
+    const text = readFileSync(fixture("no-changes.json"), "utf8");
+    expect(runPlanGuard(["plan.json"], () => `\uFEFF${text}`).exitCode).toBe(0);
   });
 
   test.each([
@@ -212,24 +239,12 @@ describe("npm run plan-guard", () => {
     ["importing", { importing: "city-guided-api" }, "resource_changes[0].change.importing is not an object"],
   ])("a malformed %s is refused as input, not a crash", (_field, extra, expected) => {
     const text = JSON.stringify({ format_version: "1.2", resource_changes: [{ address: "a.b", type: "a", change: { actions: ["update"], ...extra } }] });
-    expect(() => parsePlan(text, "plan.json")).toThrow(new PlanInputError(`plan.json: ${expected}: expected a Terraform JSON plan (terraform show -json <planfile>)`));
+    expect(() => parsePlan(text, "plan.json")).toThrow(`plan.json: ${expected}: expected a Terraform JSON plan (terraform show -json <planfile>)`);
   });
 
   test("a resource change without actions is refused as input", () => {
     const text = JSON.stringify({ format_version: "1.2", planned_values: {}, resource_changes: [{ address: "a.b", type: "a" }] });
-    expect(() => parsePlan(text, "plan.json")).toThrow(PlanInputError);
+    expect(() => parsePlan(text, "plan.json")).toThrow(UserError);
     expect(() => parsePlan(text, "plan.json")).toThrow("resource_changes[0] lacks address, type or change.actions");
-  });
-
-  test("the real process: exit codes 1 and 2, no stack trace", () => {
-    const run = (...args: string[]) =>
-      spawnSync(process.execPath, [join(__dirname, "..", "scripts", "run-ts.js"), join(__dirname, "..", "policy", "plan-guard-cli.ts"), ...args], { encoding: "utf8" });
-    const blocked = run(fixture("protected-deletes.json"));
-    expect(blocked.status).toBe(1);
-    expect(blocked.stdout).toContain("## Plan guard");
-    const notAPlan = run(fixture("not-a-plan-tfstate.json"));
-    expect(notAPlan.status).toBe(2);
-    expect(notAPlan.stderr.trim().split("\n")).toHaveLength(1);
-    expect(notAPlan.stderr).not.toMatch(/^\s+at /m);
   });
 });

@@ -2,10 +2,14 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { join } from "node:path";
 import { loadConfig, SHARED_FILE } from "../config/load";
-import { clientSettings, silenceSdkNodeVersionWarning } from "./aws";
+import { UserError } from "../cli/errors";
+import { EXIT } from "../cli/exit-codes";
+import { runMain } from "../cli/main";
+import { checkAwsEnvironment, clientSettings, silenceSdkNodeVersionWarning } from "./aws";
 import { DEFAULT_NONCURRENT_DAYS, describeLifecycle, findWeakerSettings, SETTINGS, TLS_STATEMENT_SID, type BucketSettings, type Finding, type Requirements } from "./bucket-settings";
-import { findEnvironment, parseFlags, processOutput, runOperation, type Output } from "./cli";
-import { attempt, EXIT, OperationError } from "./errors";
+import { findEnvironment, parseFlags, processOutput, type Output } from "./cli";
+import { attempt } from "./errors";
+import { startProgress } from "./progress";
 import { applySetting, createBucket, locateBucket, readSettings, type BucketTarget } from "./state-bucket";
 
 const USAGE = "usage: npm run bootstrap -- [<environment>] [--fix] [--noncurrent-days <days>] [--config-dir <dir>]";
@@ -19,7 +23,14 @@ export interface BootstrapClients {
 export const awsClients = (environment: NodeJS.ProcessEnv): BootstrapClients => ({
   s3: (region) => new S3Client(clientSettings(region, environment)),
   accountId: async (region) => {
-    const identity = await attempt("read your AWS identity (sts:GetCallerIdentity)", () => new STSClient({ region }).send(new GetCallerIdentityCommand({})));
+    const identity = await attempt("read your AWS identity (sts:GetCallerIdentity)", async () => {
+      const sts = new STSClient(clientSettings(region, environment));
+      try {
+        return await sts.send(new GetCallerIdentityCommand({}));
+      } finally {
+        sts.destroy();
+      }
+    });
     return identity.Account!;
   },
 });
@@ -39,9 +50,9 @@ function parseOptions(args: readonly string[]): BootstrapOptions | undefined {
     USAGE,
   );
   if (values.help) return undefined;
-  if (positionals.length > 1) throw new OperationError(`expected at most one environment name, got ${positionals.join(" ")}\n${USAGE}`, EXIT.usage);
+  if (positionals.length > 1) throw new UserError(`expected at most one environment name, got ${positionals.join(" ")}\n${USAGE}`, EXIT.usage);
   const days = values["noncurrent-days"] === undefined ? DEFAULT_NONCURRENT_DAYS : Number(values["noncurrent-days"]);
-  if (!Number.isInteger(days) || days < 1) throw new OperationError(`--noncurrent-days must be a whole number of days >= 1, got "${values["noncurrent-days"]}"`, EXIT.usage);
+  if (!Number.isInteger(days) || days < 1) throw new UserError(`--noncurrent-days must be a whole number of days >= 1, got "${values["noncurrent-days"]}"`, EXIT.usage);
   return { environment: positionals[0], fix: values.fix ?? false, noncurrentDays: days, configDir: values["config-dir"] ?? "env" };
 }
 
@@ -62,19 +73,25 @@ export async function bootstrap(args: readonly string[], output: Output, clients
     return EXIT.ok;
   }
   const partial = resolveTarget(options);
-  const target: BucketTarget = { ...partial, account: await clients.accountId(partial.region) };
+  await checkAwsEnvironment(output.environment);
+  // A spinner on a terminal while AWS is asked (never in CI); stopped before each line is written.
+  const waiting = <T>(label: string, step: Promise<T>): Promise<T> => {
+    const progress = startProgress(output.stderr, output.environment, label);
+    return step.finally(() => progress.stop());
+  };
+  const target: BucketTarget = { ...partial, account: await waiting("reading your AWS identity...", clients.accountId(partial.region)) };
   const s3 = clients.s3(target.region);
   const requirements: Requirements = { bucket: target.bucket, noncurrentDays: options.noncurrentDays };
   const write = (line: string) => output.stdout.write(`${line}\n`);
   const name = `s3://${target.bucket} (${target.region}, account ${target.account})`;
 
   try {
-    const created = (await locateBucket(s3, target)) === "missing";
+    const created = (await waiting(`looking up s3://${target.bucket}...`, locateBucket(s3, target))) === "missing";
     if (created) {
       write(`Creating state bucket ${name}.`);
-      await createBucket(s3, target);
+      await waiting(`creating s3://${target.bucket}...`, createBucket(s3, target));
     }
-    const current = await readSettings(s3, target);
+    const current = await waiting(`reading the settings of s3://${target.bucket}...`, readSettings(s3, target));
     const findings = findWeakerSettings(current, requirements);
     if (findings.length === 0) {
       write(`State bucket ${name}: every setting already as required; nothing changed.`);
@@ -88,7 +105,7 @@ export async function bootstrap(args: readonly string[], output: Output, clients
       return EXIT.attention;
     }
     for (const setting of SETTINGS.filter((candidate) => findings.some((finding) => finding.setting === candidate))) {
-      await applySetting(s3, target, setting, current, requirements);
+      await waiting(`setting ${setting} on s3://${target.bucket}...`, applySetting(s3, target, setting, current, requirements));
     }
     for (const finding of findings) write(`  ${created ? "set  " : "fixed"}  ${finding.subject}: ${created ? "" : `${finding.current} -> `}${finding.fixedTo ?? finding.required}`);
     write(created ? `Created ${name} with every required setting.` : `Fixed ${findings.length} setting(s) of ${name}; other policy statements and lifecycle rules kept.`);
@@ -116,5 +133,5 @@ function describeConforming(current: BucketSettings, requirements: Requirements)
 
 if (require.main === module) {
   silenceSdkNodeVersionWarning();
-  runOperation(() => bootstrap(process.argv.slice(2), processOutput(), awsClients(process.env)));
+  runMain(() => bootstrap(process.argv.slice(2), processOutput(), awsClients(process.env)));
 }

@@ -1,24 +1,9 @@
-/** Exit codes shared by the operations commands (docs/operations.md lists them). */
-export const EXIT = {
-  /** Done: the bucket conforms / the service is steady or idle. */
-  ok: 0,
-  /** Bad usage or invalid configuration: nothing was asked of AWS. */
-  usage: 1,
-  /** AWS answered, and what it shows needs attention: weaker bucket settings, a service not steady. */
-  attention: 2,
-  /** AWS could not be asked or refused: credentials, access, ownership, region, network. */
-  aws: 3,
-} as const;
+import { UserError } from "../cli/errors";
+import { EXIT } from "../cli/exit-codes";
 
-/** An error the user can act on: printed as one line, without a stack trace. */
-export class OperationError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number = EXIT.aws,
-  ) {
-    super(message);
-    this.name = "OperationError";
-  }
+/** AWS could not be reached, or refused (exit 3): one line saying what failed and what to do. */
+export function awsProblem(message: string): UserError {
+  return new UserError(message, EXIT.aws);
 }
 
 /** The fields of an AWS SDK v3 error that we look at (service errors and credential errors alike). */
@@ -56,41 +41,46 @@ const NETWORK = ["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "ECONNRESET", "EAI_AG
  * were doing ("read the ECS service city-guided-staging"). Errors the user cannot act on keep
  * AWS's own name and message, still on one line.
  */
-export function explainAwsError(error: unknown, action: string): OperationError {
+export function explainAwsError(error: unknown, action: string): UserError {
   const name = errorName(error);
   const message = ((error as SdkErrorShape | undefined)?.message ?? String(error)).split("\n")[0];
   if (NO_CREDENTIALS.includes(name) || /Could not load credentials/i.test(message)) {
-    return new OperationError(
+    return awsProblem(
       `No AWS credentials found (needed to ${action}): set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or sign in to your SSO profile.`,
     );
   }
   if (EXPIRED.includes(name)) {
-    return new OperationError(`AWS credentials have expired (while trying to ${action}): sign in again or refresh them.`);
+    return awsProblem(`AWS credentials have expired (while trying to ${action}): sign in again or refresh them.`);
   }
   if (REJECTED.includes(name)) {
-    return new OperationError(`AWS rejected the credentials (${name}) while trying to ${action}: check the access key or profile in use.`);
+    return awsProblem(`AWS rejected the credentials (${name}) while trying to ${action}: check the access key or profile in use.`);
   }
   if (DENIED.includes(name) || httpStatus(error) === 403) {
-    return new OperationError(`Access denied: your AWS identity may not ${action} (${name}). docs/operations.md lists the permissions each command needs.`);
+    return awsProblem(`Access denied: your AWS identity may not ${action} (${name}). docs/operations.md lists the permissions each command needs.`);
   }
-  if (NETWORK.includes(name) || NETWORK.includes((error as SdkErrorShape | undefined)?.code ?? "")) {
-    return new OperationError(`Could not reach AWS to ${action} (${name}): check the network, or AWS_ENDPOINT_URL if you set it.`);
+  const code = (error as SdkErrorShape | undefined)?.code ?? "";
+  if (NETWORK.includes(name) || NETWORK.includes(code)) {
+    // A timeout is named TimeoutError; a refused connection is a plain Error with code ECONNREFUSED.
+    const reason = name === "TimeoutError" ? "TimeoutError: no answer in time on any attempt, see docs/operations.md" : NETWORK.includes(code) ? code : name;
+    return awsProblem(`Could not reach AWS to ${action} (${reason}): check the network, or AWS_ENDPOINT_URL if you set it.`);
   }
-  return new OperationError(`Could not ${action}: ${name}: ${message}`);
+  return awsProblem(`Could not ${action}: ${name}: ${message}`);
 }
 
 /** True for errors that come from AWS or from reaching it; anything else is a bug and keeps its stack. */
 export function isAwsError(error: unknown): boolean {
   const shape = (error ?? {}) as SdkErrorShape & { $fault?: string };
-  return shape.$metadata !== undefined || shape.$fault !== undefined || NO_CREDENTIALS.includes(errorName(error)) || NETWORK.includes(shape.code ?? "");
+  return (
+    shape.$metadata !== undefined || shape.$fault !== undefined || NO_CREDENTIALS.includes(errorName(error)) || NETWORK.includes(errorName(error)) || NETWORK.includes(shape.code ?? "")
+  );
 }
 
-/** Runs one AWS call; an AWS failure becomes an OperationError that names what we were doing. */
+/** Runs one AWS call; an AWS failure becomes an UserError that names what we were doing. */
 export async function attempt<T>(action: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof OperationError || !isAwsError(error)) throw error;
+    if (error instanceof UserError || !isAwsError(error)) throw error;
     throw explainAwsError(error, action);
   }
 }

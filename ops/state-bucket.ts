@@ -24,7 +24,8 @@ import {
   type Requirements,
   type SettingName,
 } from "./bucket-settings";
-import { attempt, errorName, explainAwsError, httpStatus, OperationError, responseHeader } from "./errors";
+import { UserError } from "../cli/errors";
+import { attempt, awsProblem, errorName, explainAwsError, httpStatus, responseHeader } from "./errors";
 
 /** The bucket to bootstrap, and where the configuration says it is. */
 export interface BucketTarget {
@@ -43,7 +44,7 @@ export async function locateBucket(s3: S3Client, target: BucketTarget): Promise<
     if (head.BucketRegion && head.BucketRegion !== target.region) throw wrongRegion(target, head.BucketRegion);
     return "exists";
   } catch (error) {
-    if (error instanceof OperationError) throw error;
+    if (error instanceof UserError) throw error;
     const status = httpStatus(error);
     if (status === 404) return "missing";
     if (status === 301 || errorName(error) === "PermanentRedirect") {
@@ -55,26 +56,26 @@ export async function locateBucket(s3: S3Client, target: BucketTarget): Promise<
 }
 
 /** A 403 with ExpectedBucketOwner: asking again without it tells "another account's" from "not allowed". */
-async function explainForbidden(s3: S3Client, target: BucketTarget): Promise<OperationError> {
+async function explainForbidden(s3: S3Client, target: BucketTarget): Promise<UserError> {
   try {
     await s3.send(new HeadBucketCommand({ Bucket: target.bucket }));
     return anotherOwner(target);
   } catch (error) {
     if (httpStatus(error) !== 403) return explainAwsError(error, `look up bucket s3://${target.bucket}`);
-    return new OperationError(
+    return awsProblem(
       `Access denied to s3://${target.bucket}: either another AWS account owns it (bucket names are global) or account ${target.account} lacks s3:ListBucket on it.`,
     );
   }
 }
 
-function anotherOwner(target: BucketTarget): OperationError {
-  return new OperationError(
+function anotherOwner(target: BucketTarget): UserError {
+  return awsProblem(
     `s3://${target.bucket} belongs to another AWS account, not ${target.account}: bucket names are global, so choose another INFRA_STATE_BUCKET in ${target.configFiles}.`,
   );
 }
 
-function wrongRegion(target: BucketTarget, actual: string): OperationError {
-  return new OperationError(
+function wrongRegion(target: BucketTarget, actual: string): UserError {
+  return awsProblem(
     `s3://${target.bucket} is in ${actual}, but the configuration says ${target.region}: set INFRA_AWS_REGION (or INFRA_STATE_BUCKET) in ${target.configFiles} to match; the Terraform backend uses the same region.`,
   );
 }
@@ -95,7 +96,7 @@ export async function createBucket(s3: S3Client, target: BucketTarget): Promise<
     if (name === "BucketAlreadyExists") throw anotherOwner(target);
     if (name === "IllegalLocationConstraintException") throw wrongRegion(target, "another region");
     if (name === "InvalidBucketName") {
-      throw new OperationError(`"${target.bucket}" is not a valid S3 bucket name (3-63 lowercase letters, digits, "." and "-"): fix INFRA_STATE_BUCKET in ${target.configFiles}.`);
+      throw awsProblem(`"${target.bucket}" is not a valid S3 bucket name (3-63 lowercase letters, digits, "." and "-"): fix INFRA_STATE_BUCKET in ${target.configFiles}.`);
     }
     throw explainAwsError(error, `create bucket s3://${target.bucket} in ${target.region}`);
   }

@@ -2,9 +2,11 @@ import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { loadConfig } from "../config/load";
-import { clientSettings, silenceSdkNodeVersionWarning } from "./aws";
-import { findEnvironment, parseFlags, processOutput, runOperation, type Output } from "./cli";
-import { EXIT, OperationError } from "./errors";
+import { UserError } from "../cli/errors";
+import { EXIT } from "../cli/exit-codes";
+import { runMain } from "../cli/main";
+import { checkAwsEnvironment, clientSettings, silenceSdkNodeVersionWarning } from "./aws";
+import { findEnvironment, parseFlags, processOutput, type Output } from "./cli";
 import { startProgress } from "./progress";
 import { collectStatus, type StatusClients, type StatusTarget } from "./status-collect";
 import { renderJson, renderText } from "./status-render";
@@ -34,10 +36,11 @@ export async function status(args: readonly string[], output: Output, createClie
     output.stdout.write(`${USAGE}\n`);
     return EXIT.ok;
   }
-  if (positionals.length !== 1) throw new OperationError(`expected exactly one environment name\n${USAGE}`, EXIT.usage);
+  if (positionals.length !== 1) throw new UserError(`expected exactly one environment name\n${USAGE}`, EXIT.usage);
   const configDir = values["config-dir"] ?? "env";
   const environment = findEnvironment(loadConfig(configDir), positionals[0], configDir);
   const target: StatusTarget = { environment: environment.name, region: environment.region, registryRegion: environment.registryRegion };
+  await checkAwsEnvironment(output.environment);
   const clients = createClients(target);
   const progress = startProgress(output.stderr, output.environment, `reading ${environment.name} from AWS...`);
   try {
@@ -53,5 +56,5 @@ export async function status(args: readonly string[], output: Output, createClie
 
 if (require.main === module) {
   silenceSdkNodeVersionWarning();
-  runOperation(() => status(process.argv.slice(2), processOutput(), awsStatusClients(process.env)));
+  runMain(() => status(process.argv.slice(2), processOutput(), awsStatusClients(process.env)));
 }

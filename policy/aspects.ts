@@ -13,7 +13,7 @@ import { POLICY_DOCUMENTS, policyDocumentDataProblems, policyDocumentProblems } 
  *
  * A validation (not `Annotations.addError`) because the cdktf CLI runs the app with
  * CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS=true, under which error annotations do not fail the
- * app; a failed validation always throws "Validation failed ...", which runCommand prints and
+ * app; a failed validation always throws "Validation failed ...", which cli/main.ts runMain prints and
  * exits 1 on.
  */
 export class PolicyAspect implements IAspect {

@@ -43,7 +43,7 @@ export interface AnalyzedChange {
   /** True when the change is part of an image rollout (only container images change). */
   readonly imageRollout: boolean;
   readonly imageChanges: readonly ImageChange[];
-  /** Why deleting or replacing it is dangerous; set only for a protected deletion or replacement. */
+  /** Why the change is dangerous; set only for a protected deletion or replacement, or a protection switched off. */
   readonly protectedReason?: string;
 }
 
@@ -67,9 +67,35 @@ function kindOf(change: ResourceChange): ChangeKind | undefined {
     "create,delete": "replace",
     delete: "delete",
     forget: "forget",
+    // A replacement whose old object is forgotten (kept, unmanaged) rather than deleted: still a replacement.
+    "create,forget": "replace",
   };
-  // An action this guard does not know is shown as an update: listed, never silently skipped.
-  return actions in kinds ? kinds[actions] : "update";
+  // parsePlan refuses any other list; reaching this is a bug, never a silent "update".
+  if (!(actions in kinds)) throw new Error(`plan guard: unknown action list [${actions}] got past parsePlan`);
+  return kinds[actions];
+}
+
+/**
+ * Attributes whose switch makes a later destroy lose what the resource holds: an update that turns
+ * one on is guarded like a deletion (`--allow-destroy` names it). `force_delete` is passed to ECR's
+ * DeleteRepository `force` ("If true, deleting the repository force deletes the contents of the
+ * repository", AWS ECR API Reference, DeleteRepository); `force_destroy` makes the provider delete
+ * every object before the bucket (registry.terraform.io/providers/hashicorp/aws/5.100.0, s3_bucket).
+ */
+export const PROTECTION_SWITCHES: Readonly<Record<string, { readonly attribute: string; readonly loss: string }>> = {
+  aws_ecr_repository: { attribute: "force_delete", loss: "a later destroy would delete every image in the repository" },
+  aws_s3_bucket: { attribute: "force_destroy", loss: "a later destroy would delete every object in the bucket (the Terraform state, among others)" },
+};
+
+/** Why an in-place update weakens a protected resource, or undefined. */
+function weakenedProtection(change: ResourceChange): string | undefined {
+  const guarded = PROTECTION_SWITCHES[change.type];
+  if (!guarded || change.mode !== "managed") return undefined;
+  const { before, after, after_unknown: afterUnknown } = change.change as { before?: any; after?: any; after_unknown?: any };
+  // Unknown until apply counts as turned on: the guard fails closed.
+  const turnsOn = after?.[guarded.attribute] === true || afterUnknown?.[guarded.attribute] === true;
+  if (!turnsOn || before?.[guarded.attribute] === true) return undefined;
+  return `\`${guarded.attribute}\` turns true on ${PROTECTED_RESOURCES[change.type].split(":")[0]}: ${guarded.loss}`;
 }
 
 /** `["ingress", 0, "cidr_blocks"]` -> `ingress[0].cidr_blocks` */
@@ -95,7 +121,7 @@ export function analyzePlan(stack: string, plan: Plan): StackAnalysis {
       importId: change.change.importing?.id,
       imageRollout: images !== undefined,
       imageChanges: images ?? [],
-      protectedReason: destructive ? PROTECTED_RESOURCES[change.type] : undefined,
+      protectedReason: destructive ? PROTECTED_RESOURCES[change.type] : kind === "update" ? weakenedProtection(change) : undefined,
     });
   }
   const counts = Object.fromEntries(COUNTED_KINDS.map((kind) => [kind, changes.filter((change) => change.kind === kind).length])) as StackAnalysis["counts"];
@@ -153,7 +179,7 @@ function containsTrue(value: unknown): boolean {
 }
 
 export interface GuardResult {
-  /** Protected deletions and replacements with no override: these fail the guard. */
+  /** Protected deletions, replacements and weakened protections with no override: these fail the guard. */
   readonly blocked: readonly AnalyzedChange[];
   /** Protected deletions and replacements let through by --allow-destroy. */
   readonly allowed: readonly AnalyzedChange[];

@@ -71,7 +71,7 @@ export function renderMarkdown(analyses: readonly StackAnalysis[], result: Guard
   if (result.blocked.length > 0) {
     const count = result.blocked.length;
     lines.push(
-      `> ⛔ **Blocked**: ${count} protected resource${count === 1 ? "" : "s"} would be deleted or replaced:`,
+      `> ⛔ **Blocked**: ${count} protected resource${count === 1 ? "" : "s"} would be deleted, replaced or left unprotected:`,
       ...result.blocked.map((change) => `> - \`${change.stack}:${change.address}\`: ${change.protectedReason}`),
       "",
     );

@@ -1,10 +1,14 @@
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { judgeZizmor, parseZizmorJustifications, parseZizmorOutput, ZIZMOR_JUSTIFICATIONS_FILE, ZIZMOR_VERSION } from "./zizmor";
+import { UserError } from "../cli/errors";
+import { EXIT } from "../cli/exit-codes";
+import { runMain } from "../cli/main";
 
 /**
  * `npm run lint:zizmor`: zizmor offline (no GitHub API: online audits need a token and network)
- * on .github/ and docs/examples/, judged by policy/zizmor.ts. Exit 0 passed, 1 the gate failed, 2 zizmor could not run.
+ * on .github/ and docs/examples/, judged by policy/zizmor.ts. Exit 0 passed, 1 the gate failed,
+ * 4 zizmor is missing or could not run (the project's exit codes: cli/exit-codes.ts).
  */
 const LOCAL_ZIZMOR = ".tools/zizmor/bin/zizmor";
 const INSTALL_HINT = `python3 -m venv .tools/zizmor && .tools/zizmor/bin/pip install zizmor==${ZIZMOR_VERSION}, or set ZIZMOR`;
@@ -18,32 +22,19 @@ function runZizmor(command: string): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(command, ["--offline", "--format", "json", "--no-progress", ".github", "docs/examples"], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = (error as { code?: unknown } | null)?.code;
-      if (code === "ENOENT") return reject(new Error(`zizmor not found (${command}): ${INSTALL_HINT}`));
+      if (code === "ENOENT") return reject(new UserError(`zizmor not found (${command}): ${INSTALL_HINT}`, EXIT.tool));
       // zizmor exits non-zero when it reports findings (10 + the highest severity); the JSON is the verdict.
-      if (error && !stdout.trim().startsWith("[")) return reject(new Error(`zizmor failed (exit ${String(code)}): ${stderr.trim().split("\n").slice(-1)[0] ?? ""}`));
+      if (error && !stdout.trim().startsWith("[")) return reject(new UserError(`zizmor failed (exit ${String(code)}): ${stderr.trim().split("\n").slice(-1)[0] ?? ""}`, EXIT.tool));
       resolve(stdout);
     });
   });
 }
 
 async function main(): Promise<number> {
-  const command = zizmorCommand();
-  let output: string;
-  try {
-    output = await runZizmor(command);
-  } catch (error) {
-    process.stderr.write(`lint:zizmor: ${(error as Error).message}\n`);
-    return 2;
-  }
+  const output = await runZizmor(zizmorCommand());
   const verdict = judgeZizmor(parseZizmorOutput(output), parseZizmorJustifications(readFileSync(ZIZMOR_JUSTIFICATIONS_FILE, "utf8")));
   process.stdout.write(`${verdict.lines.join("\n")}\n`);
-  return verdict.passed ? 0 : 1;
+  return verdict.passed ? EXIT.ok : EXIT.refused;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`lint:zizmor: ${(error as Error).message}\n`);
-    process.exit(2);
-  },
-);
+runMain(main);

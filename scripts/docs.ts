@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { runCommand } from "../config/errors";
+import { runMain } from "../cli/main";
 import { withConfigKeyTable } from "../config/docs";
 
 // Regenerates the README's configuration table from config/keys.ts (a test fails when they differ).
-runCommand(() => {
+runMain(() => {
   const readme = readFileSync("README.md", "utf8");
   const updated = withConfigKeyTable(readme);
   writeFileSync("README.md", updated);

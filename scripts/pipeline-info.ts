@@ -1,4 +1,5 @@
-import { runCommand } from "../config/errors";
+import { UserError } from "../cli/errors";
+import { runMain } from "../cli/main";
 import { loadConfig } from "../config/load";
 import { REPOSITORY_NAMES } from "../config/model";
 import { environmentNames } from "../constructs/names";
@@ -9,7 +10,7 @@ import { REGISTRY_STACK } from "../stacks/registry-stack";
  *   pipeline-info.ts stacks        one stack name a line (registry first)
  *   pipeline-info.ts <env>         KEY=value lines for $GITHUB_ENV (region, cluster, service, ...)
  */
-runCommand(() => {
+runMain(() => {
   const config = loadConfig("env");
   const [target] = process.argv.slice(2);
   if (target === "stacks") {
@@ -18,8 +19,7 @@ runCommand(() => {
   }
   const environment = config.environments.find((candidate) => candidate.name === target);
   if (!environment) {
-    process.stderr.write(`Unknown environment "${target ?? ""}": expected one of ${config.environments.map((candidate) => candidate.name).join(", ")} or "stacks"\n`);
-    process.exit(2);
+    throw new UserError(`Unknown environment "${target ?? ""}": expected one of ${config.environments.map((candidate) => candidate.name).join(", ")} or "stacks"`);
   }
   const names = environmentNames(environment.name);
   const values: Record<string, string> = {

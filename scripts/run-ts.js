@@ -5,18 +5,26 @@
 // (`npm run typecheck` does that). Measured with `npm run bench`.
 "use strict";
 const { buildSync } = require("esbuild");
-const { mkdirSync, renameSync, writeFileSync } = require("node:fs");
+const { mkdirSync, realpathSync, renameSync, writeFileSync } = require("node:fs");
 const path = require("node:path");
 
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {
   process.stderr.write("usage: node scripts/run-ts.js <entry.ts> [args...]\n");
-  process.exit(2);
+  process.exit(1);
 }
 const root = path.join(__dirname, "..");
-const outfile = path.join(root, "dist", path.relative(root, path.resolve(entry)).replace(/\.ts$/, ".js"));
+// The real path: an entry reached through a symlinked folder still bundles into this project's dist/.
+let source;
+try {
+  source = realpathSync(path.resolve(entry));
+} catch (error) {
+  process.stderr.write(`error: cannot read ${entry}: ${error.code ?? error.message}\n`);
+  process.exit(1);
+}
+const outfile = path.join(root, "dist", path.relative(root, source).replace(/\.ts$/, ".js"));
 const [bundle] = buildSync({
-  entryPoints: [path.resolve(entry)],
+  entryPoints: [source],
   outfile,
   bundle: true,
   packages: "external",

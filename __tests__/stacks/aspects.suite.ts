@@ -185,7 +185,7 @@ describe("a policy failure from the command line", () => {
     const app = join(__dirname, "..", "fixtures", "privileged-app.ts");
     const result = spawnSync(process.execPath, [join(__dirname, "..", "..", "scripts", "run-ts.js"), app, mkdtempSync(join(tmpdir(), "policy-"))], { encoding: "utf8" });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^Validation failed with the following errors:/);
+    expect(result.stderr).toMatch(/^error: Validation failed with the following errors:/);
     expect(result.stderr).toContain('container "api" runs privileged');
     expect(result.stderr).toContain("environment variable DB_PASSWORD that looks like a secret");
     expect(result.stderr).not.toContain("hunter2-do-not-print");
