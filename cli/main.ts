@@ -1,4 +1,5 @@
 import { ConfigError, formatProblem, InvalidInputError } from "../config/errors";
+import { ConstructPropsError } from "../constructs/errors";
 import { UserError } from "./errors";
 import { EXIT } from "./exit-codes";
 
@@ -26,7 +27,7 @@ export function userFailure(error: unknown): UserFailure | undefined {
   if (error instanceof UserError) return { message: error.message, exitCode: error.exitCode };
   // One problem is one line; several get a count, then one line each.
   if (error instanceof ConfigError && error.problems.length === 1) return { message: formatProblem(error.problems[0]), exitCode: EXIT.usage };
-  if (error instanceof ConfigError || error instanceof InvalidInputError) return { message: error.message, exitCode: EXIT.usage };
+  if (error instanceof ConfigError || error instanceof InvalidInputError || error instanceof ConstructPropsError) return { message: error.message, exitCode: EXIT.usage };
   // cdktf's own class for a failed validation is not exported.
   if (error instanceof Error && error.message.startsWith("Validation failed with the following errors")) {
     return { message: error.message.replace(SKIP_VALIDATION_HINT, ""), exitCode: EXIT.usage };
