@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { caddyBinary, freePort, request, startUpstream, waitFor, type Upstream } from "./harness";
 
-const root = path.join(__dirname, "..", "..");
+// Run from the project's root (npm run test:entry): the bundle runs from dist/, so not __dirname.
+const root = process.cwd();
 const caddyfile = path.join(root, "entry", "Caddyfile");
 const failures: string[] = [];
 let checks = 0;
@@ -82,7 +83,12 @@ const BROWSER = { Accept: "text/html,application/xhtml+xml,application/xhtml+xml
 const API = { Accept: "application/json" };
 
 async function servingSteps(entry: Entry, upstream: Upstream): Promise<void> {
-  const get = (pathName: string, headers: Record<string, string>) => request({ port: entry.httpsPort, path: pathName, headers, ca: entry.ca });
+  const sent = new Set<string>();
+  const get = (pathName: string, headers: Record<string, string>) => {
+    sent.add(pathName);
+    return request({ port: entry.httpsPort, path: pathName, headers, ca: entry.ca });
+  };
+  const firstUpstreamRequest = upstream.requests.length;
 
   // 1. Asleep: the load balancer answers 503 itself (no registered target).
   upstream.phase = "asleep";
@@ -114,14 +120,15 @@ async function servingSteps(entry: Entry, upstream: Upstream): Promise<void> {
   expect(upstream.requests.length === before, "the entry's health check never reaches the load balancer", upstream.requests.slice(before));
 
   const plain = await request({ port: entry.httpPort, path: "/places", headers: BROWSER, tls: false });
-  expect(plain.status === 308 && plain.headers.location === `https://localhost:${entry.httpsPort}/places`, "HTTP redirects to HTTPS", { status: plain.status, location: plain.headers.location });
+  // The site address has no port, so Caddy redirects to the default HTTPS port (443 on the server).
+  expect(plain.status === 308 && plain.headers.location === "https://localhost/places", "HTTP redirects to HTTPS (308, same path)", { status: plain.status, location: plain.headers.location });
   const stranger = await request({ port: entry.httpPort, path: "/", headers: { Host: "203.0.113.7" }, tls: false });
   expect(upstream.requests.length === before, "a request for another host (an address scanner) is not forwarded", { status: stranger.status, forwarded: upstream.requests.slice(before) });
 
   // 2. The site's own 503 (its containers run): passes through unchanged.
   upstream.phase = "app-503";
-  const own = await get("/maintenance", BROWSER);
-  expect(own.status === 503 && own.body === "maintenance by the app" && own.headers["x-entry-state"] === undefined, "the site's own 503 passes through unchanged", own);
+  const maintenance = await get("/maintenance", BROWSER);
+  expect(maintenance.status === 503 && maintenance.body === "maintenance by the app" && maintenance.headers["x-entry-state"] === undefined, "the site's own 503 passes through unchanged", maintenance);
 
   // 3. Up: the site's responses pass through unchanged, and the page's retry sees the site.
   upstream.phase = "up";
@@ -133,6 +140,9 @@ async function servingSteps(entry: Entry, upstream: Upstream): Promise<void> {
   expect(forwarded.headers["x-forwarded-proto"] === "https" && forwarded.headers.host === "localhost:" + entry.httpsPort, "the load balancer gets the original Host and X-Forwarded-Proto https", forwarded.headers);
   const apiUp = await get("/api/places", API);
   expect(apiUp.status === 200 && apiUp.body === upstream.apiBody, "up, API: the site's JSON unchanged", apiUp.body);
+
+  const own = upstream.requests.slice(firstUpstreamRequest).filter((forwarded) => !sent.has(forwarded.path) || forwarded.path === "/__entry/health");
+  expect(own.length === 0, "the entry sends no request of its own to the load balancer (no upstream health checks)", own);
 }
 
 async function stoppedSteps(entry: Entry, upstream: Upstream): Promise<void> {
@@ -158,8 +168,10 @@ function parse(body: string): Record<string, unknown> | undefined {
 
 async function main(): Promise<void> {
   const caddy = caddyBinary(root);
-  const version = execFileSync(caddy, ["version"], { encoding: "utf8" }).trim();
-  console.log(`caddy ${version}`);
+  if (!existsSync(caddyfile)) throw new Error(`${caddyfile} not found: run from the project's root`);
+  // `caddy version` says "unknown" for a `go install` build; the module line holds the version.
+  const built = execFileSync(caddy, ["build-info"], { encoding: "utf8" }).match(/^mod\s+github\.com\/caddyserver\/caddy\/v2\s+(\S+)/m)?.[1];
+  console.log(`caddy ${built ?? "(version unknown)"}: ${caddy}`);
   const upstream = await startUpstream();
   try {
     const scratch = mkdtempSync(path.join(tmpdir(), "entry-validate-"));
