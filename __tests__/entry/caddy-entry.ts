@@ -190,9 +190,10 @@ async function main(): Promise<void> {
     const english = await startEntry(caddy, "serving", "en", upstream);
     try {
       upstream.phase = "asleep";
-      const page = await request({ port: english.httpsPort, path: "/", headers: BROWSER, ca: english.ca });
+      const page = await request({ port: english.httpsPort, path: "/", headers: { ...BROWSER, Cookie: "session=credential-in-cookie", Authorization: "Bearer credential-in-header" }, ca: english.ca });
       expect(page.status === 503 && page.body.includes('<html lang="en">') && page.body.includes("The service is starting"), "pages set to en: the English waking page", page.body.slice(0, 200));
       expect(english.log().includes('"uri":"/"'), "the entry logs each request (access log on stdout, for CloudWatch)");
+      expect(!english.log().includes("credential-in-") && english.log().includes("REDACTED"), "the access log redacts cookies and Authorization (Caddy's default: no log_credentials)");
     } finally {
       await stopEntry(english);
     }
