@@ -158,6 +158,19 @@ async function stoppedSteps(entry: Entry, upstream: Upstream): Promise<void> {
   expect(upstream.requests.length === before, "stopped: nothing reaches the load balancer, so nothing wakes the environment", upstream.requests.slice(before));
 }
 
+/** The server's settings (ACME, not `tls internal`): what `caddy adapt` makes of them, without running. */
+function productionIssuers(caddy: string, upstream: number): void {
+  const scratch = mkdtempSync(path.join(tmpdir(), "entry-adapt-"));
+  const env = { ...entryEnvironment("serving", "fr", { http: 80, https: 443 }, upstream, scratch), ENTRY_SITE_ADDRESS: "cityguided.duckdns.org", ENTRY_TLS: "ops@example.org" };
+  const adapted = JSON.parse(execFileSync(caddy, ["adapt", "--config", caddyfile, "--adapter", "caddyfile"], { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }));
+  rmSync(scratch, { recursive: true, force: true });
+  const policy = adapted.apps?.tls?.automation?.policies?.[0] ?? {};
+  const issuers: { module: string; ca?: string; email?: string }[] = policy.issuers ?? [];
+  expect(JSON.stringify(policy.subjects) === '["cityguided.duckdns.org"]', "on the server: a certificate for the site's name", policy.subjects);
+  expect(issuers.length === 2 && issuers.every((issuer) => issuer.module === "acme" && issuer.email === "ops@example.org"), "on the server: ACME with the account e-mail", issuers);
+  expect(issuers[0]?.ca === undefined && issuers[1]?.ca?.includes("zerossl") === true, "on the server: Let's Encrypt (Caddy's default CA) first, ZeroSSL as the fallback", issuers.map((issuer) => issuer.ca));
+}
+
 function parse(body: string): Record<string, unknown> | undefined {
   try {
     return JSON.parse(body);
@@ -178,6 +191,7 @@ async function main(): Promise<void> {
     const bad = validate(caddy, entryEnvironment("sleeping", "fr", { http: 1, https: 2 }, upstream.port, scratch));
     expect(!bad.ok, "caddy validate refuses an unknown ENTRY_MODE", bad.output.slice(-300));
     rmSync(scratch, { recursive: true, force: true });
+    productionIssuers(caddy, upstream.port);
 
     for (const [mode, language, steps] of [["serving", "fr", servingSteps], ["stopped", "fr", stoppedSteps]] as const) {
       const entry = await startEntry(caddy, mode, language, upstream);
