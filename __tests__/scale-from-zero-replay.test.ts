@@ -80,10 +80,21 @@ describe("the public entry in front of the load balancer (docs/public-entry.md)"
     expect(wakingPageTimings()).toEqual({ retrySeconds: 5, giveUpSeconds: 600 });
   });
 
-  test.each(wakes)("the waking page is answered before it gives up ($name)", ({ world }) => {
+  const entryDoc = readFileSync("docs/public-entry.md", "utf8").replace(/\s+/g, " ");
+  const clock = (seconds: number) => `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+
+  test.each(wakes)("the waking page is answered before it gives up, as docs/public-entry.md says ($name)", ({ world }) => {
     const visitor = wakingPageVisitor(659);
     const { result } = wake(world, visitor);
     check(result, visitor.answeredAt !== undefined && visitor.answeredAt - 659 < wakingPageTimings().giveUpSeconds, `answered at ${visitor.answeredAt}`);
+    expect(entryDoc).toContain(`${clock(visitor.answeredAt! - 659)} `);
+  });
+
+  test("docs/public-entry.md says how long a task runs for a crawler every 30 minutes", () => {
+    const scenario = SCENARIOS.find((candidate) => candidate.name.startsWith("a crawler every 30 minutes"))!;
+    const { result } = run(scenario, setupFor(15), "synthesized");
+    const awake = result.rows.filter((row) => row.runningMax > 0).length;
+    expect(entryDoc).toContain(`a task runs ${awake} of every ${scenario.minutes} minutes`);
   });
 
   test.each(wakes)("a page that gave up after 2 minutes (the old proxy's) would give up on every wake ($name); the environment then wakes for nobody and sleeps again", ({ world }) => {
