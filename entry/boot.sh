@@ -8,12 +8,12 @@
 #                                 release's caddy_<version>_checksums.txt when the pin is bumped
 #   BOOT_EIP_ALLOCATION_ID        the entry's Elastic IP, associated to this instance at boot
 #   BOOT_DUCKDNS_TOKEN_PARAMETER  SSM SecureString holding the DuckDNS token (empty: not DuckDNS)
-#   BOOT_ASG_NAME                 the Auto Scaling group, for the watchdog's last resort
+#   BOOT_LOG_GROUP                CloudWatch log group of the entry (/city-guided/<env>/entry)
 #   ENTRY_*                       Caddy's settings (entry/Caddyfile's header); written to its environment
 # The Caddyfile and the pages are written by cloud-init to /etc/caddy/ before this runs.
 #
 # Never `set -x` here: it would print the token to the boot log, which goes to CloudWatch.
-set -euo pipefail
+set -Eeuo pipefail
 umask 077
 
 RELEASES=${BOOT_RELEASE_BASE_URL:-https://github.com/caddyserver/caddy/releases/download}
@@ -23,7 +23,13 @@ INSTALL_DIR=${BOOT_INSTALL_DIR:-/usr/local/bin}
 ARCH=${BOOT_ARCH:-arm64}
 
 log() { printf 'entry-boot: %s\n' "$*" >&2; }
-fail() { log "FAILED: $*"; exit 1; }
+# A boot that fails leaves no entry: the instance marks itself unhealthy and the Auto Scaling group
+# replaces it (INSTANCE_ID is unset when the local test sources this file).
+fail() {
+  log "FAILED: $*"
+  if [[ -n ${INSTANCE_ID:-} ]]; then aws autoscaling set-instance-health --instance-id "$INSTANCE_ID" --health-status Unhealthy || true; fi
+  exit 1
+}
 
 fetch() { curl --fail --silent --show-error --location --proto "$PROTOCOLS" --proto-redir "$PROTOCOLS" --retry 5 --max-time 120 --output "$2" "$1"; }
 
@@ -57,6 +63,21 @@ imds() {
   curl --fail --silent -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"
 }
 
+# The boot log (cloud-init's output of this script) and Caddy's log to CloudWatch, first, so that a
+# failing boot is visible there. The agent is Amazon Linux's package (signed repository, pinned with
+# the AMI's release).
+ship_logs() {
+  dnf install -y -q amazon-cloudwatch-agent
+  install -d -m 0750 /var/log/caddy
+  cat >/opt/aws/amazon-cloudwatch-agent/etc/entry.json <<CONFIG
+{"logs": {"logs_collected": {"files": {"collect_list": [
+  {"file_path": "/var/log/cloud-init-output.log", "log_group_name": "$BOOT_LOG_GROUP", "log_stream_name": "{instance_id}/boot"},
+  {"file_path": "/var/log/caddy/caddy.log", "log_group_name": "$BOOT_LOG_GROUP", "log_stream_name": "{instance_id}/caddy"}
+]}}}}
+CONFIG
+  /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/entry.json
+}
+
 associate_address() {
   aws ec2 associate-address --allocation-id "$BOOT_EIP_ALLOCATION_ID" --instance-id "$INSTANCE_ID" --allow-reassociation --output text >/dev/null
   log "Elastic IP $BOOT_EIP_ALLOCATION_ID associated"
@@ -77,7 +98,8 @@ update_duckdns() {
 
 write_caddy_service() {
   id caddy >/dev/null 2>&1 || useradd --system --home-dir /var/lib/caddy --create-home --shell /sbin/nologin caddy
-  install -d -o caddy -g caddy -m 0750 /var/lib/caddy /var/log/caddy
+  install -d -o caddy -g caddy -m 0750 /var/lib/caddy
+  chown caddy:caddy /var/log/caddy
   env | grep '^ENTRY_' | sort >/etc/caddy/entry.env
   printf 'XDG_DATA_HOME=/var/lib/caddy\nXDG_CONFIG_HOME=/var/lib/caddy\n' >>/etc/caddy/entry.env
   chmod 0640 /etc/caddy/entry.env && chgrp caddy /etc/caddy/entry.env
@@ -127,9 +149,12 @@ WATCHDOG
 }
 
 main() {
+  # Any failing command ends the boot through fail (the line only: a command's text could hold a value).
+  trap 'fail "boot step at line $LINENO"' ERR
   INSTANCE_ID=$(imds instance-id)
   AWS_DEFAULT_REGION=$(imds placement/region)
   export AWS_DEFAULT_REGION
+  ship_logs || fail "CloudWatch agent"
   install_caddy
   associate_address
   update_duckdns
