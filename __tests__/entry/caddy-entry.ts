@@ -99,7 +99,7 @@ async function servingSteps(entry: Entry, upstream: Upstream): Promise<void> {
   expect(page.headers["x-entry-state"] === "waking", "asleep, browser: X-Entry-State waking (what the page's retry looks for)", page.headers["x-entry-state"]);
   expect(String(page.headers["content-type"]).startsWith("text/html"), "asleep, browser: HTML", page.headers["content-type"]);
   expect(page.headers["cache-control"] === "no-store", "asleep, browser: not cached", page.headers["cache-control"]);
-  expect(page.body.includes('<html lang="fr">') && page.body.includes("Le service démarre"), "asleep, browser: the French waking page", page.body.slice(0, 200));
+  expect(page.body === readFileSync(path.join(root, "entry", "pages", "fr", "waking.html"), "utf8"), "asleep, browser: the committed French waking page, byte for byte", page.body.slice(0, 200));
   expect(!page.body.includes("503 Service Temporarily Unavailable"), "asleep, browser: not the load balancer's page");
   expect(upstream.requests.length === before + 1 && upstream.requests.at(-1)?.path === "/places/paris?x=1", "asleep: the request reached the load balancer (it is the wake signal)", upstream.requests.slice(before));
 
@@ -155,6 +155,8 @@ async function stoppedSteps(entry: Entry, upstream: Upstream): Promise<void> {
   const api = await get("/api/places", API);
   expect(api.status === 503 && parse(api.body)?.error === "stopped", "stopped, API: 503 and a JSON body", api.body);
   await get("/places", { Accept: "*/*" });
+  const health = await get("/__entry/health", {});
+  expect(health.status === 200 && health.body === "ok", "stopped: the entry's own health check still answers", health.status);
   expect(upstream.requests.length === before, "stopped: nothing reaches the load balancer, so nothing wakes the environment", upstream.requests.slice(before));
 }
 
