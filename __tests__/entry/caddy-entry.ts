@@ -26,6 +26,7 @@ interface Entry {
   readonly httpPort: number;
   readonly ca: Buffer;
   readonly log: () => string;
+  readonly dataHome: string;
 }
 
 function entryEnvironment(mode: string, language: string, ports: { http: number; https: number }, upstream: number, dataHome: string): NodeJS.ProcessEnv {
@@ -70,13 +71,14 @@ async function startEntry(caddy: string, mode: string, language: string, upstrea
   const ca = readFileSync(rootCertificate);
   // The internal issuer signs the site's certificate just after start: wait for a TLS handshake.
   await waitFor(async () => (await request({ port: ports.https, path: "/__entry/health", ca }).catch(() => undefined))?.status === 200, 20_000, () => `no TLS answer:\n${output}`);
-  return { process: child, httpsPort: ports.https, httpPort: ports.http, ca, log: () => output };
+  return { process: child, httpsPort: ports.https, httpPort: ports.http, ca, log: () => output, dataHome };
 }
 
 async function stopEntry(entry: Entry): Promise<void> {
   const exited = new Promise((resolve) => entry.process.once("exit", resolve));
   entry.process.kill("SIGTERM");
   await exited;
+  rmSync(entry.dataHome, { recursive: true, force: true });
 }
 
 const BROWSER = { Accept: "text/html,application/xhtml+xml,application/xhtml+xml;q=0.9,*/*;q=0.8" };
