@@ -3,9 +3,9 @@
 // read from the stack's Terraform JSON. What the replay assumes about AWS is ./replay/semantics.ts.
 import { readFileSync } from "node:fs";
 import { scalingSetupOf, type ScalingSetup } from "./replay/alarms";
-import { Visitor } from "./replay/clients";
+import { EntryHealthCheck, Visitor } from "./replay/clients";
 import { evaluate, type Series } from "./replay/metric-math";
-import { answerBoundSeconds, DEFAULT_WORLD, retryingVisitor, SCENARIOS, sleepBoundsSeconds, wakeBoundSeconds, type Scenario } from "./replay/scenarios";
+import { answerBoundSeconds, DEFAULT_WORLD, delays, retryingVisitor, SCENARIOS, sleepBoundsSeconds, wakeBoundSeconds, wakingPageTimings, wakingPageVisitor, type Scenario } from "./replay/scenarios";
 import { describe as timeline, replay, shortName, type Replay } from "./replay/world";
 import { MIN_IDLE_MINUTES } from "../constructs/scale-from-zero";
 import { configErrorOf, synthEnvironment } from "./helpers";
@@ -65,6 +65,49 @@ describe.each(["synthesized", "reversed"] as const)("replay through the synthesi
       const bound = answerBoundSeconds(world, 10);
       check(result, visitor.answeredAt !== undefined && visitor.answeredAt - arrival <= bound, `the visitor who came at ${arrival}s was answered at ${visitor.answeredAt}s: the documented bound is ${bound}s`);
     }
+  });
+});
+
+describe("the public entry in front of the load balancer (docs/public-entry.md)", () => {
+  const wakes = [
+    { name: "metrics 1 minute late", world: {} },
+    { name: "metrics 3 minutes late", world: { delayMinutes: delays(3) } },
+    { name: "metrics 3 minutes late, health checks pass after 3 minutes", world: { delayMinutes: delays(3), healthySeconds: 180 } },
+  ];
+  const wake = (world: object, visitor: Visitor) => run({ name: "", world, clients: () => [visitor], minutes: 45, expectedChanges: [] }, setupFor(15), "synthesized");
+
+  test("the replay retries as the committed waking page does: every 5 s, for 10 minutes", () => {
+    expect(wakingPageTimings()).toEqual({ retrySeconds: 5, giveUpSeconds: 600 });
+  });
+
+  const entryDoc = readFileSync("docs/public-entry.md", "utf8").replace(/\s+/g, " ");
+  const clock = (seconds: number) => `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+
+  test.each(wakes)("the waking page is answered before it gives up, as docs/public-entry.md says ($name)", ({ world }) => {
+    const visitor = wakingPageVisitor(659);
+    const { result } = wake(world, visitor);
+    check(result, visitor.answeredAt !== undefined && visitor.answeredAt - 659 < wakingPageTimings().giveUpSeconds, `answered at ${visitor.answeredAt}`);
+    expect(entryDoc).toContain(`${clock(visitor.answeredAt! - 659)} `);
+  });
+
+  test("docs/public-entry.md says how long a task runs for a crawler every 30 minutes", () => {
+    const scenario = SCENARIOS.find((candidate) => candidate.name.startsWith("a crawler every 30 minutes"))!;
+    const { result } = run(scenario, setupFor(15), "synthesized");
+    const awake = result.rows.filter((row) => row.runningMax > 0).length;
+    expect(entryDoc).toContain(`a task runs ${awake} of every ${scenario.minutes} minutes`);
+  });
+
+  test.each(wakes)("a page that gave up after 2 minutes (the old proxy's) would give up on every wake ($name); the environment then wakes for nobody and sleeps again", ({ world }) => {
+    const visitor = wakingPageVisitor(659, 120);
+    const { result } = wake(world, visitor);
+    check(result, visitor.answeredAt === undefined, `a 2-minute page was answered at ${visitor.answeredAt}`);
+    expect(result.changes.map((change) => [change.from, change.to])).toEqual([[0, 1], [1, 0]]);
+  });
+
+  test("health checks of the entry sent through the load balancer (what the design forbids) wake a sleeping environment and keep it awake for ever", () => {
+    const { result } = run({ name: "", clients: () => [new EntryHealthCheck(30, true)], minutes: 120, expectedChanges: [] }, setupFor(15), "synthesized");
+    expect(result.changes.map((change) => [change.from, change.to])).toEqual([[0, 1]]);
+    expect(result.rows.at(-1)?.desired).toBe(1);
   });
 });
 

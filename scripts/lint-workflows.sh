@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lints every GitHub Actions workflow with actionlint (which runs shellcheck on `run:` scripts)
-# and every shell script under scripts/ and __tests__/shell/ with shellcheck. Any finding fails.
+# and every shell script under scripts/, __tests__/shell/ and entry/ with shellcheck. Any finding fails.
 # actionlint: .tools/bin/actionlint (GOBIN=$PWD/.tools/bin go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12)
 # or on PATH; shellcheck: Debian's package.
 set -euo pipefail
@@ -22,7 +22,7 @@ fi
 shopt -s nullglob
 # docs/examples/: workflows the docs tell another repository to use, linted like our own.
 workflows=(.github/workflows/*.yml .github/workflows/*.yaml docs/examples/*.yml)
-scripts=(scripts/*.sh __tests__/shell/*.sh)
+scripts=(scripts/*.sh __tests__/shell/*.sh entry/*.sh)
 status=0
 echo "actionlint on ${#workflows[@]} workflow(s)"
 "$actionlint" -shellcheck "$(command -v shellcheck)" "${workflows[@]}" || status=1

@@ -1,12 +1,17 @@
 // Who sends requests to the load balancer, second by second. A client decides each second whether
 // it sends a request, and hears the answer (200 from a task, 503 from the load balancer itself).
-// New kinds (a waking page that retries, an entry proxy's health checks) implement Client.
+// A waking page that retries is a Visitor (scenarios.ts reads its cadence from the committed page).
 
 export type Answer = 200 | 503;
 
 export interface Client {
   /** Shown in the timeline and in failure messages. */
   readonly label: string;
+  /**
+   * False for requests that the public entry answers itself (its own health path, a host it does
+   * not serve): they never reach the load balancer, so no metric counts them. @default true
+   */
+  readonly reachesLoadBalancer?: boolean;
   wantsRequest(second: number): boolean;
   hear(second: number, answer: Answer): void;
 }
@@ -60,6 +65,27 @@ export class SteadyTraffic implements Client {
 
   wantsRequest(second: number): boolean {
     return second >= this.from && second <= this.until && (second - this.from) % this.everySeconds === 0;
+  }
+
+  hear(): void {}
+}
+
+/**
+ * The public entry's health check (docs/public-entry.md): a request every `everySeconds`. The
+ * design answers it in the entry itself (`reachesLoadBalancer` false); `throughLoadBalancer` is the
+ * design it forbids, kept to show why.
+ */
+export class EntryHealthCheck implements Client {
+  public readonly label: string;
+  public readonly reachesLoadBalancer: boolean;
+
+  constructor(private readonly everySeconds: number, throughLoadBalancer: boolean) {
+    this.reachesLoadBalancer = throughLoadBalancer;
+    this.label = `the entry's health check every ${everySeconds}s${throughLoadBalancer ? " through the load balancer" : ", answered by the entry"}`;
+  }
+
+  wantsRequest(second: number): boolean {
+    return second % this.everySeconds === 0;
   }
 
   hear(): void {}

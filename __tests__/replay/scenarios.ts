@@ -1,7 +1,9 @@
 // Minute-by-minute stories the scale-from-zero alarms must survive. Add one by appending to
 // SCENARIOS: who sends requests (./clients.ts), how the world behaves (delays, start-up, health
 // checks), and what must happen. The checks every scenario gets are in the replay test.
-import { SteadyTraffic, Visitor, type Client } from "./clients";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { EntryHealthCheck, SteadyTraffic, Visitor, type Client } from "./clients";
 import { defaultDelays } from "./semantics";
 import type { WorldOptions } from "./world";
 
@@ -43,6 +45,21 @@ export function delays(minutes: number): Record<string, number> {
 
 /** A visitor who retries every 10 s while the site answers 503, then browses for 5 minutes. */
 export const retryingVisitor = (arrivesAt: number) => new Visitor({ arrivesAt, retryEverySeconds: 10, browseEverySeconds: 20, browseSeconds: 300 });
+
+/** The committed waking page's timings (entry/pages/fr/waking.html): the replay retries as the page does. */
+export function wakingPageTimings(): { retrySeconds: number; giveUpSeconds: number } {
+  const html = readFileSync(path.join(__dirname, "..", "..", "entry", "pages", "fr", "waking.html"), "utf8");
+  const read = (name: string) => Number(html.match(new RegExp(`data-${name}-seconds="(\\d+)"`))?.[1]);
+  return { retrySeconds: read("retry"), giveUpSeconds: read("give-up") };
+}
+
+/** A browser on the waking page: retries on the page's cadence until the site answers or the page gives up, browses 5 minutes, leaves. */
+export function wakingPageVisitor(arrivesAt: number, giveUpSeconds = wakingPageTimings().giveUpSeconds): Visitor {
+  return new Visitor({ arrivesAt, retryEverySeconds: wakingPageTimings().retrySeconds, givesUpAfterSeconds: giveUpSeconds, browseEverySeconds: 20, browseSeconds: 300 });
+}
+
+/** A crawler: one request every `everyMinutes`, whatever the answer (it does not retry a 503 at once). */
+export const crawler = (everyMinutes: number, untilSecond: number) => new SteadyTraffic(0, untilSecond, everyMinutes * 60);
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -117,6 +134,46 @@ export const SCENARIOS: readonly Scenario[] = [
     minutes: 60,
     expectedChanges: [[1, 0], [0, 1], [1, 0]],
     blindSpot: true,
+  },
+  {
+    name: "the waking page retries for a visitor who then browses and leaves: answered, then asleep INFRA_IDLE_MINUTES later",
+    clients: () => [wakingPageVisitor(600)],
+    minutes: 45,
+    expectedChanges: [[0, 1], [1, 0]],
+    visitorIsAnswered: true,
+  },
+  {
+    name: "the waking page, metrics 3 minutes late and health checks passing after 3 minutes: still answered before the page gives up",
+    world: { delayMinutes: delays(3), healthySeconds: 180 },
+    clients: () => [wakingPageVisitor(659)],
+    minutes: 45,
+    expectedChanges: [[0, 1], [1, 0]],
+    visitorIsAnswered: true,
+  },
+  {
+    name: "the entry checks its own health every 30 s, answered by the entry: a sleeping environment stays asleep",
+    clients: () => [new EntryHealthCheck(30, false)],
+    minutes: 60,
+    expectedChanges: [],
+  },
+  {
+    name: "the entry checks its own health every 30 s while traffic stops: the environment sleeps INFRA_IDLE_MINUTES later",
+    world: { initialTasks: 1 },
+    clients: () => [new EntryHealthCheck(30, false), new SteadyTraffic(0, 1200, 15)],
+    minutes: 60,
+    expectedChanges: [[1, 0]],
+  },
+  {
+    name: "a crawler every 30 minutes: each visit wakes the environment, which sleeps again between visits",
+    clients: () => [crawler(30, 7199)],
+    minutes: 120,
+    expectedChanges: [[0, 1], [1, 0], [0, 1], [1, 0], [0, 1], [1, 0], [0, 1], [1, 0]],
+  },
+  {
+    name: "a crawler every 10 minutes for an hour keeps the environment awake that hour, then it sleeps",
+    clients: () => [crawler(10, 3600)],
+    minutes: 90,
+    expectedChanges: [[0, 1], [1, 0]],
   },
   {
     name: "three tasks serve traffic while the ECS metrics land 2 minutes after the load balancer's",

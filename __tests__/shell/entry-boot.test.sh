@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Tests the checksum verification of entry/boot.sh (install_caddy) against a fake release served
+# from local files (file://, the only protocol the test allows): a good archive installs; a
+# tampered archive, a checksums file that does not list it, a pinned SHA-512 that differs, a missing
+# pin and a malformed version are refused, and nothing is installed then. Also checks the script
+# never turns on tracing (it would log the DuckDNS token). Run: npm run test:entry
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+pass() { printf 'ok   %s\n' "$1"; }
+fail() { printf 'FAIL %s\n' "$1"; failures=$((failures + 1)); }
+
+version=2.11.9
+archive="caddy_${version}_linux_arm64.tar.gz"
+release="$work/releases/v$version"
+mkdir -p "$release" "$work/build"
+printf '#!/bin/sh\necho "fake caddy %s"\n' "$version" >"$work/build/caddy"
+chmod +x "$work/build/caddy"
+tar -czf "$release/$archive" -C "$work/build" caddy
+good_sum=$(sha512sum "$release/$archive" | cut -d' ' -f1)
+# Published checksums files list every asset of the release, one "<sha512>  <name>" per line.
+printf '%s  caddy_%s_linux_amd64.tar.gz\n%s  %s\n' "$(printf 'a%.0s' {1..128})" "$version" "$good_sum" "$archive" >"$release/caddy_${version}_checksums.txt"
+
+# run_install VERSION PINNED_SHA512 [BASE_URL PROTOCOLS]: install_caddy of entry/boot.sh in a child
+# bash into a fresh folder; prints its log.
+run_install() {
+  rm -rf "${work:?}/bin" && mkdir -p "$work/bin"
+  env BOOT_SOURCE_ONLY=1 BOOT_RELEASE_BASE_URL="${3:-file://$work/releases}" BOOT_ALLOWED_PROTOCOLS="${4:-=file}" \
+    BOOT_INSTALL_DIR="$work/bin" BOOT_CADDY_VERSION="$1" BOOT_CADDY_SHA512="$2" \
+    bash -c 'source entry/boot.sh && install_caddy' 2>&1
+}
+
+# expect_refused NAME MESSAGE VERSION PIN
+expect_refused() {
+  local output
+  if output=$(run_install "$3" "$4"); then fail "$1: installed ($output)"; return; fi
+  if [[ $output != *"$2"* ]]; then fail "$1: message \"$output\" lacks \"$2\""; return; fi
+  if [[ -e $work/bin/caddy ]]; then fail "$1: caddy was installed anyway"; return; fi
+  pass "$1"
+}
+
+if output=$(run_install "$version" "$good_sum") && [[ $("$work/bin/caddy") == "fake caddy $version" ]] && [[ $output == *"checksum verified"* ]]; then
+  pass "a release matching the pin and its checksums file installs"
+else
+  fail "a good release did not install: $output"
+fi
+
+expect_refused "no pinned SHA-512" "BOOT_CADDY_SHA512 must be" "$version" ""
+expect_refused "a malformed version" "is not a release version" "v$version" "$good_sum"
+expect_refused "a pinned SHA-512 of another archive" "does not match the SHA-512 pinned" "$version" "$(printf 'b%.0s' {1..128})"
+expect_refused "a version with no release" "download of caddy_2.11.8_linux_arm64.tar.gz" "2.11.8" "$good_sum"
+
+cp "$release/$archive" "$work/original.tar.gz"
+printf 'tampered' >>"$release/$archive"
+expect_refused "a tampered archive" "does not match the release's published checksum" "$version" "$good_sum"
+cp "$work/original.tar.gz" "$release/$archive"
+
+cp "$release/caddy_${version}_checksums.txt" "$work/sums"
+grep -v "$archive" "$work/sums" >"$release/caddy_${version}_checksums.txt"
+expect_refused "a checksums file that does not list the archive" "does not list $archive" "$version" "$good_sum"
+cp "$work/sums" "$release/caddy_${version}_checksums.txt"
+
+# HTTPS only by default: the same good release, from a file:// URL, with the script's default
+# protocols (BOOT_ALLOWED_PROTOCOLS unset), is refused and nothing is installed.
+rm -rf "${work:?}/bin" && mkdir -p "$work/bin"
+if output=$(env -u BOOT_ALLOWED_PROTOCOLS BOOT_SOURCE_ONLY=1 BOOT_RELEASE_BASE_URL="file://$work/releases" BOOT_INSTALL_DIR="$work/bin" \
+  BOOT_CADDY_VERSION="$version" BOOT_CADDY_SHA512="$good_sum" bash -c 'source entry/boot.sh && install_caddy' 2>&1) || [[ -e $work/bin/caddy ]]; then
+  fail "a non-HTTPS download was accepted: $output"
+else
+  pass "downloads are HTTPS-only by default"
+fi
+
+if grep -nE '^[^#]*set -[a-z]*x|set -o xtrace' entry/boot.sh; then fail "entry/boot.sh turns on tracing"; else pass "entry/boot.sh never turns on tracing"; fi
+if grep -nE 'token=\$\{?token|--token' entry/boot.sh | grep -v 'printf'; then fail "the DuckDNS token appears on a command line"; else pass "the DuckDNS token only reaches curl through its standard input"; fi
+
+if ((failures > 0)); then echo "$failures failure(s)"; exit 1; fi
+echo "all boot-script checks passed"
