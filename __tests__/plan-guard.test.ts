@@ -5,7 +5,8 @@ import { analyzePlan, formatPath, guard, PROTECTED_RESOURCES } from "../policy/p
 import { runPlanGuard, stackNameOf } from "../policy/plan-guard-cli";
 import { parsePlan, PlanInputError } from "../policy/plan-read";
 
-// Fixtures follow Terraform's JSON output format (`terraform show -json <planfile>`, format_version 1.2).
+// image-rollout.json, no-changes.json and protected-deletes.json are real `terraform show -json` plans of
+// `npm run test:apply` (re-record: scripts/record-plan-fixtures.sh); the others are hand-written in its format.
 const PLANS = join(__dirname, "fixtures", "plans");
 const fixture = (name: string) => join(PLANS, name);
 const analysisOf = (name: string, stack = "staging") => analyzePlan(stack, parsePlan(readFileSync(fixture(name), "utf8"), name));
@@ -40,19 +41,34 @@ describe("plan analysis", () => {
     const analysis = analysisOf("image-rollout.json");
     expect(analysis.imageRolloutOnly).toBe(true);
     expect(analysis.changes.filter((change) => change.kind !== "read").every((change) => change.imageRollout)).toBe(true);
-    expect(analysis.changes[0].imageChanges).toEqual([
-      { container: "api", before: expect.stringMatching(/city-guided-api:sha-aaa111$/), after: expect.stringMatching(/city-guided-api:sha-bbb222$/) },
-      { container: "web", before: expect.stringMatching(/city-guided-web:sha-aaa111$/), after: expect.stringMatching(/city-guided-web:sha-bbb222$/) },
+    const taskDefinition = analysis.changes.find((change) => change.type === "aws_ecs_task_definition");
+    expect(taskDefinition?.imageChanges).toEqual([
+      { container: "api", before: expect.stringMatching(/city-guided-api:a{40}$/), after: expect.stringMatching(/city-guided-api:b{40}$/) },
+      { container: "web", before: expect.stringMatching(/city-guided-web:a{40}$/), after: expect.stringMatching(/city-guided-web:b{40}$/) },
     ]);
   });
 
+  const taskDefinitionOf = (plan: any) => plan.resource_changes.find((change: any) => change.type === "aws_ecs_task_definition").change;
+
   test("a task definition change beyond the image is an infrastructure change", () => {
     const plan = JSON.parse(readFileSync(fixture("image-rollout.json"), "utf8"));
-    const after = plan.resource_changes[0].change.after;
+    const after = taskDefinitionOf(plan).after;
+    expect(after.container_definitions).toMatch(/"readonlyRootFilesystem": ?true/);
     after.container_definitions = after.container_definitions.replace(/"readonlyRootFilesystem": ?true/, '"readonlyRootFilesystem": false');
     const analysis = analyzePlan("staging", parsePlan(JSON.stringify(plan), "plan.json"));
     expect(analysis.imageRolloutOnly).toBe(false);
-    expect(analysis.changes[0].imageRollout).toBe(false);
+    expect(analysis.changes.find((change) => change.type === "aws_ecs_task_definition")?.imageRollout).toBe(false);
+  });
+
+  test("a replaced task definition: a newly set attribute is a change, what ECS filled in on the old one is not", () => {
+    const plan = JSON.parse(readFileSync(fixture("image-rollout.json"), "utf8"));
+    const change = taskDefinitionOf(plan);
+    // Real plans: `before` has ECS's `volumesFrom: []` and `ipc_mode: ""`, `after` has neither.
+    expect(change.before.container_definitions).toContain('"volumesFrom":[]');
+    expect(change.before.ipc_mode).toBe("");
+    expect(change.after.ipc_mode).toBeNull();
+    change.after.ipc_mode = "host";
+    expect(analyzePlan("staging", parsePlan(JSON.stringify(plan), "plan.json")).imageRolloutOnly).toBe(false);
   });
 
   test("a service update beyond its task definition is not part of a rollout", () => {
@@ -116,25 +132,43 @@ describe("protected resources", () => {
     for (const reason of Object.values(PROTECTED_RESOURCES)) expect(reason.length).toBeGreaterThan(30);
   });
 
-  test("deleting or replacing (either order) a protected resource is blocked", () => {
-    const result = guard([analysisOf("protected-deletes.json")], []);
+  // protected-deletes.json: the registry's real destroy plan, recorded with prevent_destroy lifted.
+  test("deleting a protected resource is blocked; what is not protected is not", () => {
+    const result = guard([analysisOf("protected-deletes.json", "registry")], []);
     expect(result.blocked.map((change) => `${change.kind} ${change.type}`)).toEqual([
       "delete aws_ecr_repository",
-      "delete aws_s3_bucket",
+      "delete aws_ecr_repository",
+      "delete aws_iam_openid_connect_provider",
+    ]);
+    expect(analysisOf("protected-deletes.json", "registry").counts.delete).toBeGreaterThan(3);
+  });
+
+  test("replacing a protected resource, in either order, is blocked", () => {
+    const plan = JSON.parse(readFileSync(fixture("protected-deletes.json"), "utf8"));
+    const replace = (type: string, actions: string[]) => {
+      const change = plan.resource_changes.find((candidate: any) => candidate.type === type);
+      change.change.actions = actions;
+      change.change.after = change.change.before;
+    };
+    replace("aws_ecr_repository", ["delete", "create"]);
+    replace("aws_iam_openid_connect_provider", ["create", "delete"]);
+    const result = guard([analyzePlan("registry", parsePlan(JSON.stringify(plan), "plan.json"))], []);
+    expect(result.blocked.map((change) => `${change.kind} ${change.type}`)).toEqual([
+      "replace aws_ecr_repository",
+      "delete aws_ecr_repository",
       "replace aws_iam_openid_connect_provider",
-      "replace aws_alb",
     ]);
   });
 
   test("--allow-destroy lets one named change through; stack-scoped overrides apply to their stack only", () => {
     const staging = analysisOf("protected-deletes.json", "staging");
     const production = analysisOf("protected-deletes.json", "production");
-    const address = "aws_s3_bucket.assets_1234ABCD";
+    const address = "aws_ecr_repository.api-repository_50B8A359";
     const scoped = guard([staging, production], [`staging:${address}`]);
     expect(scoped.allowed.map((change) => `${change.stack}:${change.address}`)).toEqual([`staging:${address}`]);
     expect(scoped.blocked.map((change) => `${change.stack}:${change.address}`)).toContain(`production:${address}`);
     expect(guard([staging, production], [address]).allowed).toHaveLength(2);
-    expect(guard([staging], ["aws_s3_bucket.other"]).unusedOverrides).toEqual(["aws_s3_bucket.other"]);
+    expect(guard([staging], ["aws_ecr_repository.other"]).unusedOverrides).toEqual(["aws_ecr_repository.other"]);
   });
 });
 
@@ -143,7 +177,7 @@ describe("npm run plan-guard", () => {
     const output = runPlanGuard([fixture("image-rollout.json"), "--stack", "staging"]);
     expect(output.exitCode).toBe(0);
     expect(output.stdout).toContain("| staging | 0 | 1 | 1 | 0 | 0 | image rollout only |");
-    expect(output.stdout).toMatch(/- api: `[^`]+:sha-aaa111` → `[^`]+:sha-bbb222`/);
+    expect(output.stdout).toMatch(/- api: `[^`]+:a{40}` → `[^`]+:b{40}`/);
     expect(output.stdout).toContain("forced by `container_definitions`");
   });
 

@@ -1,13 +1,19 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 
 /** The moto version .ci/run and the pull request workflow install (the patches are written against it). */
 const INSTALL_HINT = 'python3 -m venv .tools/moto && .tools/moto/bin/pip install "moto[server]==5.2.5"';
 const STARTUP_TIMEOUT_MS = 30000;
+
+/** The project's root: the nearest folder up with a package.json (this file also runs bundled, from dist/). */
+export function projectRoot(from = __dirname): string {
+  return existsSync(join(from, "package.json")) || dirname(from) === from ? from : projectRoot(dirname(from));
+}
+
 /** moto's server with the provider's gaps patched (see the file): started instead of `moto_server`. */
-const PATCHED_SERVER = join(__dirname, "moto_patched_server.py");
+const PATCHED_SERVER = join(projectRoot(), "__tests__", "emulator", "moto_patched_server.py");
 
 /** MOTO_SERVER, then the project's venv, then PATH. */
 export function findMotoServer(environment: NodeJS.ProcessEnv = process.env): string {
@@ -15,7 +21,7 @@ export function findMotoServer(environment: NodeJS.ProcessEnv = process.env): st
     if (!existsSync(environment.MOTO_SERVER)) throw new Error(`MOTO_SERVER=${environment.MOTO_SERVER} does not exist`);
     return environment.MOTO_SERVER;
   }
-  const local = resolve(__dirname, "../../.tools/moto/bin/moto_server");
+  const local = join(projectRoot(), ".tools", "moto", "bin", "moto_server");
   if (existsSync(local)) return local;
   for (const folder of (environment.PATH ?? "").split(delimiter)) {
     if (folder && existsSync(join(folder, "moto_server"))) return join(folder, "moto_server");

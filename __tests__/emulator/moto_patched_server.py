@@ -65,9 +65,11 @@ ApplicationAutoScalingResponse.untag_resource = _untag_resource
 _SERVICE_PARAMETERS = {
     "enableECSManagedTags": "enable_ecs_managed_tags",
     "healthCheckGracePeriodSeconds": "health_check_grace_period_seconds",
+    "availabilityZoneRebalancing": "availability_zone_rebalancing",
 }
 Service.enable_ecs_managed_tags = False
 Service.health_check_grace_period_seconds = None
+Service.availability_zone_rebalancing = None
 
 
 def _service_keeping_parameters(original):
