@@ -1,6 +1,8 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkImageTagChange, compareWithGaps, diffsOf, type EmulatorGap, type JsonPlan } from "./apply/plan-checks";
+import { emulatorOverride, writeCliConfig } from "./apply/terraform";
 
 // The checks `npm run test:apply` makes on its plans, run here on the plans it recorded.
 const planOf = (name: string): JsonPlan => JSON.parse(readFileSync(join(__dirname, "fixtures", "plans", name), "utf8"));
@@ -70,4 +72,34 @@ describe("an image tag change", () => {
       "staging: image tag change: expected the service updated in place (task_definition only), got none",
     ]);
   });
+});
+
+describe("the emulator override and the CLI config", () => {
+  test("every provider block present is pointed at the emulator, the registry alias included, and the state is local", () => {
+    const stack = { provider: { aws: [{ region: "eu-central-1" }, { alias: "registry", region: "eu-west-3" }] } };
+    const override = emulatorOverride(stack, "http://127.0.0.1:4566") as any;
+    expect(override.terraform.backend).toEqual({ local: { path: "terraform.tfstate" } });
+    expect(override.provider.aws.map((provider: any) => provider.alias)).toEqual([undefined, "registry"]);
+    for (const provider of override.provider.aws) {
+      expect(provider).toMatchObject({ access_key: "test", secret_key: "test", skip_credentials_validation: true, s3_use_path_style: true });
+      expect(provider.region).toBeUndefined();
+      expect(Object.values(provider.endpoints[0]).every((endpoint) => endpoint === "http://127.0.0.1:4566")).toBe(true);
+      expect(Object.keys(provider.endpoints[0])).toEqual(expect.arrayContaining(["applicationautoscaling", "ecs", "elbv2", "iam", "sts"]));
+    }
+  });
+
+  test("a mirror that does not hold the provider is refused, naming the variable", () => {
+    const folder = mkdtempSync(join(tmpdir(), "cli-config-"));
+    expect(() => writeCliConfig(folder, { TF_PROVIDER_MIRROR: folder })).toThrow(`TF_PROVIDER_MIRROR=${folder} holds no registry.terraform.io/hashicorp/aws`);
+    mkdirSync(join(folder, "registry.terraform.io", "hashicorp", "aws"), { recursive: true });
+    expect(readFileSync(writeCliConfig(folder, { TF_PROVIDER_MIRROR: folder }), "utf8")).toContain(`filesystem_mirror {\n    path = ${JSON.stringify(folder)}`);
+    expect(readFileSync(writeCliConfig(folder, {}), "utf8")).toBe("");
+    rmSync(folder, { recursive: true });
+  });
+});
+
+test.each(["image-rollout.json", "no-changes.json", "protected-deletes.json"])("the recorded %s names no emulator endpoint and holds no key", (name) => {
+  const text = readFileSync(join(__dirname, "fixtures", "plans", name), "utf8");
+  expect(text).not.toMatch(/127\.0\.0\.1|secret_key|access_key|aws_secret_access_key|PRIVATE KEY/);
+  expect(JSON.parse(text).format_version).toMatch(/^1\./);
 });

@@ -145,10 +145,18 @@ async function main(): Promise<void> {
   const environments = readdirSync(join(ROOT, "cdktf.out", "stacks")).filter((stack) => stack !== "registry").sort();
   const scratch = mkdtempSync(join(tmpdir(), "test-apply-"));
   const context: Context = { scratch, cliConfig: writeCliConfig(scratch), environments, folder: (stack) => join(scratch, stack) };
-  const emulator = await timed("start the patched moto server", () => startEmulator());
+  const version = await terraformOk(scratch, ["version"], context.cliConfig, "terraform version");
+  console.log(`test:apply: ${version.stdout.split("\n")[0]}, provider from ${process.env.TF_PROVIDER_MIRROR ?? "registry.terraform.io"}`);
+  const emulator = await timed("start the patched moto server", () =>
+    startEmulator().catch((error: Error) => {
+      throw new CheckFailure(`cannot start the emulator: ${error.message}`);
+    }),
+  );
   try {
     const problems = await run(context, emulator, record);
-    if (problems.length > 0) throw new CheckFailure(`${problems.length} problem(s):\n- ${problems.join("\n- ")}`);
+    if (problems.length > 0) {
+      throw new CheckFailure(`${problems.length} problem(s):\n- ${problems.join("\n- ")}\n(KEEP_SCRATCH=1 keeps the stacks, states, plans and logs of a run)`);
+    }
   } finally {
     await emulator.stop();
     if (!process.env.KEEP_SCRATCH) rmSync(scratch, { recursive: true, force: true });
