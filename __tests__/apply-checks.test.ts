@@ -98,7 +98,7 @@ describe("the emulator override and the CLI config", () => {
   });
 });
 
-test.each(["image-rollout.json", "no-changes.json", "protected-deletes.json"])("the recorded %s names no emulator endpoint and holds no key", (name) => {
+test.each(["image-rollout.json", "no-changes.json", "protected-deletes.json", "registry-import.json"])("the recorded %s names no emulator endpoint and holds no key", (name) => {
   const text = readFileSync(join(__dirname, "fixtures", "plans", name), "utf8");
   expect(text).not.toMatch(/127\.0\.0\.1|secret_key|access_key|aws_secret_access_key|PRIVATE KEY/);
   expect(JSON.parse(text).format_version).toMatch(/^1\./);

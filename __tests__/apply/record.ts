@@ -1,7 +1,11 @@
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { App } from "cdktf";
+import { loadConfig } from "../../config/load";
+import { addStacks } from "../../stacks/app";
 import { projectRoot } from "../emulator/moto";
-import { CheckFailure, terraformOk } from "./terraform";
+import { CheckFailure, prepareStack, terraformOk } from "./terraform";
 
 /** AWS's documentation example access key id; moto's caller identity reports it as `user_id`. */
 const MOTO_CALLER_USER_ID = "AKIAIOSFODNN7EXAMPLE";
@@ -28,7 +32,7 @@ export function scrubbed(text: string, endpoint: string): string {
   if (result.includes(endpoint)) throw new CheckFailure(`a recorded plan still names the emulator's endpoint ${endpoint}`);
   // No credential of any kind may land in the repository: an AWS key id, a secret key, a private key.
   // One exception: moto answers GetCallerIdentity with AWS's documented example key id as the user id.
-  const leak = result.replaceAll(`"user_id": "${MOTO_CALLER_USER_ID}"`, "").match(/AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}|aws_secret_access_key|secret_key|-----BEGIN [A-Z ]*PRIVATE KEY/);
+  const leak = result.replace(new RegExp(`"user_id": ?"${MOTO_CALLER_USER_ID}"`, "g"), "").match(/AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}|aws_secret_access_key|secret_key|-----BEGIN [A-Z ]*PRIVATE KEY/);
   if (leak) throw new CheckFailure(`a recorded plan contains a credential-like value (${leak[0]}): not recorded`);
   return result;
 }
@@ -56,12 +60,34 @@ async function protectedDeletes(context: RecordContext): Promise<string> {
   }
 }
 
+/**
+ * The migration's first registry plan: the committed config with INFRA_ECR_IMPORT_EXISTING=true,
+ * planned from an empty state while the repositories exist (the run applied them): import blocks.
+ */
+async function registryImport(context: RecordContext, endpoint: string): Promise<string> {
+  const config = loadConfig(join(projectRoot(), "env"));
+  const outdir = mkdtempSync(join(tmpdir(), "registry-import-"));
+  try {
+    const app = new App({ outdir });
+    addStacks(app, { ...config, registry: { ...config.registry, importExisting: true } });
+    app.synth();
+    const folder = context.folder("registry-import");
+    prepareStack(folder, readFileSync(join(outdir, "stacks", "registry", "cdk.tf.json"), "utf8"), endpoint);
+    await terraformOk(folder, ["init", "-input=false"], context.cliConfig, "registry-import: init");
+    await terraformOk(folder, ["plan", "-input=false", "-out=plan-import"], context.cliConfig, "registry-import: plan");
+    return (await terraformOk(folder, ["show", "-json", "plan-import"], context.cliConfig, "registry-import: show plan")).stdout;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
 /** Writes the plan guard's fixtures from this run's real plans. */
 export async function recordFixtures(context: RecordContext, plans: Map<string, string>, endpoint: string): Promise<void> {
   const fixtures: Record<string, string | undefined> = {
     "no-changes.json": plans.get("registry:replan"),
     "image-rollout.json": plans.get("staging:rollout"),
     "protected-deletes.json": await protectedDeletes(context),
+    "registry-import.json": await registryImport(context, endpoint),
   };
   for (const [name, text] of Object.entries(fixtures)) {
     if (!text) throw new CheckFailure(`no plan for ${name} in this run`);
