@@ -1,10 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App } from "cdktf";
-import { loadConfig } from "../../config/load";
-import { addStacks } from "../../stacks/app";
 import { projectRoot } from "../emulator/moto";
+import { synthesize } from "./synth";
 import { CheckFailure, prepareStack, terraformOk } from "./terraform";
 
 /** AWS's documentation example access key id; moto's caller identity reports it as `user_id`. */
@@ -65,12 +63,9 @@ async function protectedDeletes(context: RecordContext): Promise<string> {
  * planned from an empty state while the repositories exist (the run applied them): import blocks.
  */
 async function registryImport(context: RecordContext, endpoint: string): Promise<string> {
-  const config = loadConfig(join(projectRoot(), "env"));
   const outdir = mkdtempSync(join(tmpdir(), "registry-import-"));
   try {
-    const app = new App({ outdir });
-    addStacks(app, { ...config, registry: { ...config.registry, importExisting: true } });
-    app.synth();
+    synthesize(outdir, (config) => ({ ...config, registry: { ...config.registry, importExisting: true } }));
     const folder = context.folder("registry-import");
     prepareStack(folder, readFileSync(join(outdir, "stacks", "registry", "cdk.tf.json"), "utf8"), endpoint);
     await terraformOk(folder, ["init", "-input=false"], context.cliConfig, "registry-import: init");

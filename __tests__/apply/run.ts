@@ -1,26 +1,26 @@
 /**
- * `npm run test:apply`: every synthesized stack applied by real Terraform and the declared provider
- * against the patched moto server (__tests__/emulator), from cdk.tf.json unmodified (backend and
- * endpoints come from a generated *_override.tf.json beside it, in a scratch copy). Then:
+ * `npm run test:apply`: every stack synthesized (as `npm run synth` does, into a scratch folder) and
+ * applied by real Terraform and the declared provider against the patched moto server
+ * (__tests__/emulator), from cdk.tf.json unmodified (backend and endpoints come from a generated
+ * *_override.tf.json beside it). Then:
  * - each stack re-planned (-detailed-exitcode) shows exactly the gaps in emulator-gaps.json;
  * - a new image tag plans as: task definition replaced, old revision kept, service updated, nothing else;
  * - a destroy of `registry` is refused by prevent_destroy.
  * `--record` also writes the plans as the plan guard's fixtures (scripts/record-plan-fixtures.sh).
  * Prints each step's time. Needs terraform, moto and the provider (TF_PROVIDER_MIRROR or the registry).
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { analyzePlan } from "../../policy/plan-guard";
 import { parsePlan } from "../../policy/plan-read";
-import { projectRoot, startEmulator, type Emulator } from "../emulator/moto";
+import { startEmulator, type Emulator } from "../emulator/moto";
 import gapList from "./emulator-gaps.json";
 import { checkImageTagChange, compareWithGaps, type EmulatorGap, type JsonPlan } from "./plan-checks";
 import { recordFixtures } from "./record";
+import { synthesize } from "./synth";
 import { CheckFailure, prepareStack, terraformOk, writeCliConfig } from "./terraform";
 
-const ROOT = projectRoot();
 const GAPS: EmulatorGap[] = gapList.gaps;
 /** Image tags as CI passes them (a git SHA): the first apply, then the rollout. */
 const FIRST_TAG = "a".repeat(40);
@@ -125,7 +125,7 @@ async function registryDestroyRefused(context: Context): Promise<string[]> {
 
 async function run(context: Context, emulator: Emulator, record: boolean): Promise<string[]> {
   const stacks = ["registry", ...context.environments];
-  for (const stack of stacks) prepareStack(context.folder(stack), readFileSync(join(ROOT, "cdktf.out", "stacks", stack, "cdk.tf.json"), "utf8"), emulator.endpoint);
+  for (const stack of stacks) prepareStack(context.folder(stack), readFileSync(join(context.scratch, "cdktf.out", "stacks", stack, "cdk.tf.json"), "utf8"), emulator.endpoint);
   await timed("terraform init (every stack)", () =>
     Promise.all(stacks.map((stack) => terraformOk(context.folder(stack), ["init", "-input=false"], context.cliConfig, `${stack}: init (provider from ${process.env.TF_PROVIDER_MIRROR ?? "the registry"})`))),
   );
@@ -139,11 +139,8 @@ async function run(context: Context, emulator: Emulator, record: boolean): Promi
 
 async function main(): Promise<void> {
   const record = process.argv.includes("--record");
-  await timed("synth", async () => {
-    execFileSync(process.execPath, [join(ROOT, "scripts", "run-ts.js"), join(ROOT, "main.ts")], { cwd: ROOT, stdio: "inherit" });
-  });
-  const environments = readdirSync(join(ROOT, "cdktf.out", "stacks")).filter((stack) => stack !== "registry").sort();
   const scratch = mkdtempSync(join(tmpdir(), "test-apply-"));
+  const [, ...environments] = await timed("synth", async () => synthesize(join(scratch, "cdktf.out")));
   const context: Context = { scratch, cliConfig: writeCliConfig(scratch), environments, folder: (stack) => join(scratch, stack) };
   const version = await terraformOk(scratch, ["version"], context.cliConfig, "terraform version");
   console.log(`test:apply: ${version.stdout.split("\n")[0]}, provider from ${process.env.TF_PROVIDER_MIRROR ?? "registry.terraform.io"}`);
