@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { PORT_VARIABLE, portVariableProblems, resolveContainers } from "./containers";
 import { parseEnvFile, problemAt, type EnvEntry } from "./env-file";
 import { listEnvFolder, readEnvFile } from "./env-folder";
+import { environmentNameProblem, nestedNameProblems } from "./environment-names";
 import { ConfigError, type ConfigProblem } from "./errors";
 import { GITHUB_KEYS, resolveGitHub } from "./github";
 import { describeFargateMemory, isValidFargateSize } from "./fargate";
@@ -13,10 +14,6 @@ import { closest } from "./suggest";
 
 /** The shared defaults file; every other `.env.<name>` in the folder is an environment. */
 export const SHARED_FILE = ".env";
-/** Stack names that environments cannot take. */
-export const RESERVED_NAMES: readonly string[] = ["registry"];
-/** Lowercase letters, digits and inner `-`, 1-16 characters: `city-guided-<env>-web` must fit AWS's 32. */
-const ENVIRONMENT_NAME = /^[a-z0-9](?:[a-z0-9-]{0,14}[a-z0-9])?$/;
 
 /** A configuration file's text, with the path shown in error messages. */
 export interface ConfigSource {
@@ -63,14 +60,11 @@ export function buildConfig(shared: ConfigSource, environments: readonly Environ
   if (environments.length === 0) {
     problems.push({ file: shared.file, rule: "no environment: add at least one .env.<name> file beside it" });
   }
+  problems.push(...nestedNameProblems(environments));
   for (const source of environments) {
-    if (!ENVIRONMENT_NAME.test(source.name) || RESERVED_NAMES.includes(source.name)) {
-      problems.push({
-        file: source.file,
-        rule: RESERVED_NAMES.includes(source.name)
-          ? `environment name "${source.name}" is reserved for the shared ECR stack`
-          : `environment name "${source.name}" must be 1-16 lowercase letters, digits and inner "-"`,
-      });
+    const nameProblem = environmentNameProblem(source);
+    if (nameProblem) {
+      problems.push(nameProblem);
       continue;
     }
     const envFile = parseEnvFile(source.text, source.file);
