@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { App, TerraformStack } from "cdktf";
 import { DeliveryRoles } from "../../constructs/delivery-roles";
 import { NEW_KEY_ACTIONS } from "../../constructs/deploy-role-tagged-resources";
@@ -271,4 +273,25 @@ test("the pipeline's roles refuse environments whose names extend another's with
     });
   expect(create).toThrow(ConstructPropsError);
   expect(create).toThrow('Invalid environment names "staging" and "staging-eu": "staging-eu" extends "staging" with a dash');
+});
+
+/** The IAM constructs (issue 12): names.ts is the constructs' own, whatever it reads today. */
+const IAM_CONSTRUCTS = [
+  "delivery-roles.ts",
+  "deploy-role.ts",
+  "deploy-role-policy.ts",
+  "deploy-role-tagged-resources.ts",
+  "github-oidc.ts",
+  "github-role.ts",
+  "iam-policy.ts",
+  "pipeline-calls.ts",
+  "plan-role-policy.ts",
+  "push-role-policy.ts",
+  "task-roles.ts",
+  "workload-boundary.ts",
+];
+
+test.each(IAM_CONSTRUCTS)("constructs/%s imports nothing above the constructs (config/, ops/, policy/, stacks/, cli/)", (file) => {
+  const text = readFileSync(join(__dirname, "..", "..", "constructs", file), "utf8");
+  expect(text.match(/from "\.\.\/[^"]+"/g) ?? []).toEqual([]);
 });
