@@ -1,4 +1,5 @@
 import type { ConfigProblem } from "./errors";
+import { PROJECT } from "./model";
 
 /** Stack names that environments cannot take. */
 export const RESERVED_NAMES: readonly string[] = ["registry"];
@@ -30,7 +31,7 @@ export function nestedNameProblems(sources: readonly NamedFile[]): ConfigProblem
   return sources.flatMap((source) => {
     const shorter = sources.find((other) => source.name.startsWith(`${other.name}-`));
     return shorter
-      ? [{ file: source.file, rule: `environment name "${source.name}" extends "${shorter.name}" with a dash: the deploy role of ${shorter.name} would match its resources (city-guided-${shorter.name}-*); rename one of them` }]
+      ? [{ file: source.file, rule: `environment name "${source.name}" extends "${shorter.name}" with a dash: the deploy role of ${shorter.name} would match its resources (${PROJECT}-${shorter.name}-*); rename one of them` }]
       : [];
   });
 }
