@@ -22,7 +22,9 @@ export function environmentNameProblem(source: NamedFile): ConfigProblem | undef
 /**
  * Names that extend another with a dash (`staging-eu` beside `staging`). An environment's deploy role
  * reaches its resources by name patterns (`city-guided-staging-*`), which would match the longer
- * name's resources too. Refusing such names keeps each deploy role's policy a function of its own
+ * name's resources too: in an IAM resource ARN `*` matches any combination of characters, `-` and
+ * `/` included (IAM User Guide, "IAM JSON policy elements: Resource", wildcards in resource ARNs,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html). Refusing such names keeps each deploy role's policy a function of its own
  * environment alone (a deny per nested environment made it grow with the others' names, up to
  * IAM's size limits); `staging2` or `eu-staging` remain possible. constructs/delivery-roles.ts
  * refuses them as well, for callers other than config.

@@ -86,8 +86,9 @@ export class EnvironmentDeployRole extends Construct {
 /**
  * The deploy role's ceiling, compact enough for a managed policy: its actions outside IAM on any
  * resource, and its IAM statements exactly (IAM is where a role could raise its own power). The
- * role's own policy keeps the finer resource scoping and its denies (a deny in the role's policy
- * already holds whatever the boundary allows).
+ * role's own policy keeps the finer resource scoping and its denies: an explicit deny in any
+ * applicable policy overrides every allow (IAM User Guide, "Policy evaluation logic",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html).
  */
 export function boundaryStatements(statements: readonly PolicyStatement[]): PolicyStatement[] {
   const isIam = (statement: PolicyStatement) => statement.Action.some((action) => action.startsWith("iam:"));
