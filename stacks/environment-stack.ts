@@ -15,9 +15,10 @@ import { environmentNames, type EnvironmentNames } from "../constructs/names";
 import { ServiceAutoscaling } from "../constructs/service-autoscaling";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { addStackFoundation, stackTags } from "./common";
+import { IMAGE_TAG_PATTERN } from "../config/image-tag";
 
-/** The OCI distribution spec's tag rule, checked by Terraform before any plan. */
-export const IMAGE_TAG_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$";
+/** The image-tag rule (config/image-tag.ts), checked by Terraform before any plan. */
+export { IMAGE_TAG_PATTERN };
 
 /** Paths the load balancer sends to the api container; everything else goes to web. */
 export const API_PATH_PATTERNS = ["/api/*"];
