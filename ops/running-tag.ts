@@ -26,7 +26,8 @@ export async function runningTag(ecs: ECSClient, environment: string): Promise<s
   const taskDefinition = service.taskDefinition;
   const described = await attempt(`describe task definition ${taskDefinition}`, () => ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition })));
   const image = described.taskDefinition?.containerDefinitions?.find((container) => container.name === TAGGED_CONTAINER)?.image ?? "";
-  const tag = /:([^:/]+)$/.exec(image)?.[1];
+  // name[:tag][@digest]: the tag follows the last ':' after the last '/' (a registry may have a port), before any digest.
+  const tag = /:([^:/]+)$/.exec(image.split("@")[0])?.[1];
   if (tag === undefined || !isImageTag(tag)) {
     throw new UserError(`The ${TAGGED_CONTAINER} container of ${taskDefinition} has no tagged image (${image || "no image"})`, EXIT.attention);
   }
