@@ -58,8 +58,13 @@ async function settle(ecs: ECSClient, cluster: string, serviceName: string, dead
     if (options.now() >= deadline) {
       throw notSteady(`Timed out: ${deployments.length} deployment(s), primary ${primary?.taskDefinition ?? "none"} is ${primary?.rolloutState ?? "unknown"}`);
     }
-    await options.sleep(DEPLOYMENT_POLL_SECONDS);
+    await options.sleep(pauseBefore(deadline, DEPLOYMENT_POLL_SECONDS, options));
   }
+}
+
+/** The poll interval, cut short so that the last look happens at the deadline, not up to one interval after it. */
+function pauseBefore(deadline: number, seconds: number, options: WaitOptions): number {
+  return Math.max(0, Math.min(seconds, deadline - options.now()));
 }
 
 async function loadBalancerDns(elb: ElasticLoadBalancingV2Client, name: string): Promise<string> {
@@ -79,7 +84,7 @@ async function untilHealthy(url: string, deadline: number, options: WaitOptions)
       return;
     }
     if (options.now() >= deadline) throw notSteady(`Timed out: ${url} last answered ${status ?? "nothing"}`);
-    await options.sleep(PROBE_POLL_SECONDS);
+    await options.sleep(pauseBefore(deadline, PROBE_POLL_SECONDS, options));
   }
 }
 
