@@ -87,23 +87,24 @@ export async function status(args: readonly string[], output: Output, createClie
   const target: StatusTarget = { environment: environment.name, region: environment.region, registryRegion: environment.registryRegion };
   await checkAwsEnvironment(output.environment);
   const clients = createClients(target);
-  if (wait) {
-    try {
-      await waitForDeploy(clients, environment.name, { ...wait, ...runtime, log: (line) => output.stdout.write(`${line}\n`) });
-      return EXIT.ok;
-    } finally {
-      for (const client of Object.values(clients)) client.destroy();
-    }
+  try {
+    if (!wait) return await printReport(clients, target, output, values.json ?? false);
+    await waitForDeploy(clients, environment.name, { ...wait, ...runtime, log: (line) => output.stdout.write(`${line}\n`) });
+    return EXIT.ok;
+  } finally {
+    for (const client of Object.values(clients)) client.destroy();
   }
-  const progress = startProgress(output.stderr, output.environment, `reading ${environment.name} from AWS...`);
+}
+
+async function printReport(clients: StatusClients, target: StatusTarget, output: Output, json: boolean): Promise<number> {
+  const progress = startProgress(output.stderr, output.environment, `reading ${target.environment} from AWS...`);
   try {
     const report = buildReport(await collectStatus(clients, target));
     progress.stop();
-    output.stdout.write(values.json ? renderJson(report) : renderText(report));
+    output.stdout.write(json ? renderJson(report) : renderText(report));
     return report.ok ? EXIT.ok : EXIT.attention;
   } finally {
     progress.stop();
-    for (const client of Object.values(clients)) client.destroy();
   }
 }
 
