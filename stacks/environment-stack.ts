@@ -15,7 +15,7 @@ import { environmentNames, type EnvironmentNames } from "../constructs/names";
 import { ServiceAutoscaling } from "../constructs/service-autoscaling";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { addStackFoundation, stackTags } from "./common";
-import { IMAGE_TAG_PATTERN } from "../config/image-tag";
+import { IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "../config/image-tag";
 
 /** The image-tag rule (config/image-tag.ts), checked by Terraform before any plan. */
 export { IMAGE_TAG_PATTERN };
@@ -55,7 +55,7 @@ export class EnvironmentStack extends TerraformStack {
       validation: [
         {
           condition: `\${can(regex("${IMAGE_TAG_PATTERN}", var.image_tag))}`,
-          errorMessage: "image_tag must be a valid image tag: letters, digits, _ . -, at most 128 characters, not starting with . or -.",
+          errorMessage: `image_tag must be a valid image tag: ${IMAGE_TAG_RULE}.`,
         },
       ],
     });
