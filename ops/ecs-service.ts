@@ -6,6 +6,9 @@ import { awsProblem, errorName, explainAwsError } from "./errors";
  * it does not exist: the cluster is not found (ClusterNotFoundException), the service is missing
  * (a failure of reason MISSING) or inactive (deleted, still listed). Any other failure throws (exit
  * 3): reading access denied or throttling as "not deployed" would make a deploy use the wrong tag.
+ * Sources: Amazon ECS API Reference, DescribeServices (errors: ClusterNotFoundException; a `failures`
+ * list in the answer); Amazon ECS Developer Guide, "API failure reasons" (DescribeServices, MISSING:
+ * the specified service could not be found).
  */
 export async function findService(ecs: ECSClient, cluster: string, serviceName: string): Promise<Service | undefined> {
   const action = `describe ECS service ${serviceName} in cluster ${cluster}`;

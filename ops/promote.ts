@@ -11,7 +11,10 @@ import { attempt, errorName, explainAwsError } from "./errors";
 
 const USAGE = "usage: npm run -s promote -- <tag> [--config-dir <dir>]";
 
-/** The digest of <repository>:<tag>, undefined when no image has the tag; any other error throws. */
+/**
+ * The digest of <repository>:<tag>, undefined when no image has the tag (ImageNotFoundException, Amazon
+ * ECR API Reference, DescribeImages errors); any other error throws.
+ */
 async function digestOf(ecr: ECRClient, repositoryName: string, imageTag: string): Promise<string | undefined> {
   try {
     const described = await ecr.send(new DescribeImagesCommand({ repositoryName, imageIds: [{ imageTag }] }));
@@ -55,6 +58,7 @@ export async function promote(ecr: ECRClient, tag: string, releaseTag: string, r
       continue;
     }
     const got = await attempt(`read the manifest of ${repository}:${tag}`, () => ecr.send(new BatchGetImageCommand({ repositoryName: repository, imageIds: [{ imageTag: tag }] })));
+    // BatchGetImage reports a missing image in `failures` (ImageFailure: failureCode ImageNotFound...), not as an error.
     const image = got.images?.[0];
     if (!image?.imageManifest) throw new UserError(`Could not read the manifest of ${repository}:${tag}: ${got.failures?.[0]?.failureReason ?? "no image returned"}`, EXIT.aws);
     await attempt(`tag ${repository}:${tag} as ${releaseTag}`, () =>
