@@ -41,7 +41,10 @@ describe("deploy workflow", () => {
   test("the apply job records the tag only after the wait, and promotion checks staging before planning", () => {
     const names = apply.steps.map((step) => step.run ?? "");
     const applied = names.findIndex((run) => run.includes("apply-plan.sh"));
-    const waited = names.findIndex((run) => run.includes("wait-for-deploy.sh"));
+    const promoted = names.findIndex((run) => run === 'npm run -s promote -- "$TAG"');
+    const waited = names.findIndex((run) => run.includes('npm run -s status -- "$ENVIRONMENT" --wait'));
+    expect(promoted).toBeGreaterThan(-1);
+    expect(promoted).toBeLessThan(applied);
     const recorded = names.findIndex((run) => run.includes("record-deployment.sh"));
     expect(applied).toBeGreaterThan(-1);
     expect(waited).toBeGreaterThan(applied);

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { imageTagPattern } from "../config/image-tag";
+import { checkImageTag } from "../ops/check-image-tag";
 import { IMAGE_TAG_PATTERN } from "../stacks/environment-stack";
 
 const WORKFLOWS = join(__dirname, "../.github/workflows");
@@ -33,9 +35,29 @@ describe("workflow jobs", () => {
     expect(unnamed.map(({ where }) => where)).toEqual([]);
   });
 
-  test("a tag check in a workflow is the stack's own image-tag rule", () => {
-    const checks = workflows.flatMap(({ file, text }) => [...text.matchAll(/=~ (\^\S+\$) \]\]/g)].map((match) => ({ file, pattern: match[1] })));
-    expect(checks.map(({ file }) => file).sort()).toEqual(["deploy-staging.yml", "deploy.yml"]);
-    for (const check of checks) expect(check.pattern).toBe(IMAGE_TAG_PATTERN);
+  test("a workflow checks a tag with the one image-tag rule (npm run check-image-tag), never with a pattern of its own", () => {
+    const checks = workflows.flatMap(({ file, text }) => [...text.matchAll(/if ! npm run -s check-image-tag -- "\$[A-Za-z_]+"; then/g)].map(() => file));
+    expect(checks.sort()).toEqual(["deploy-staging.yml", "deploy.yml"]);
+    const ownPatterns = workflows.filter(({ text }) => /=~\s*\^|A-Za-z0-9_\]\[/.test(text)).map(({ file }) => file);
+    expect(ownPatterns).toEqual([]);
+  });
+
+  test("a job that runs an npm command has node and npm ci (the setup action) before it", () => {
+    const missing = jobs.flatMap(({ where, job }) => {
+      const steps = job.steps ?? [];
+      const setup = steps.findIndex((step) => step.uses === "./.github/actions/setup");
+      const firstNpm = steps.findIndex((step) => /\bnpm run\b/.test(step.run ?? ""));
+      return firstNpm !== -1 && (setup === -1 || setup > firstNpm) ? [where] : [];
+    });
+    expect(jobs.filter(({ job }) => (job.steps ?? []).some((step) => /\bnpm run -s (check-image-tag|running-tag|promote|status)\b/.test(step.run ?? ""))).length).toBeGreaterThanOrEqual(3);
+    expect(missing).toEqual([]);
+  });
+
+  test("the check the workflows run is the stacks' rule", () => {
+    expect(IMAGE_TAG_PATTERN).toBe(imageTagPattern());
+    expect(checkImageTag(["v1.2.3_rc-1"])).toBe(0);
+    for (const bad of [".hidden", "-dash", "--help", "a".repeat(129), "has space", "latest:1", ""]) expect(() => checkImageTag([bad])).toThrow(/^Invalid image tag/);
+    expect(() => checkImageTag([])).toThrow(/expected exactly one tag/);
+    expect(() => checkImageTag(["a", "b"])).toThrow(/expected exactly one tag/);
   });
 });

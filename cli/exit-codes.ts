@@ -1,6 +1,6 @@
 /**
- * The exit codes of every command (synth, bootstrap, status, policy, plan-guard, the pipeline
- * helpers). README.md "Exit codes" is this table in words; __tests__/docs.test.ts keeps them equal.
+ * The exit codes of every command (synth, bootstrap, status, running-tag, promote, check-image-tag,
+ * policy, plan-guard, the pipeline helpers). README.md "Exit codes" is this table in words; __tests__/docs.test.ts keeps them equal.
  * Workflows read some of them: keep a code's meaning when changing a command.
  */
 export const EXIT = {
@@ -8,9 +8,9 @@ export const EXIT = {
   ok: 0,
   /** Bad input (usage, configuration, env file, a value a construct refuses): nothing was asked of AWS, nothing written. */
   usage: 1,
-  /** A gate said no: checkov findings (policy), a protected resource deleted or replaced (plan-guard). */
+  /** A gate said no: checkov findings (policy), a protected resource deleted or replaced (plan-guard), a promotion refused (promote). */
   refused: 1,
-  /** The command looked, and what it found needs attention: status not steady, bootstrap's weaker bucket settings. */
+  /** The command looked, and what it found needs attention: status not steady (status --wait: not steady and healthy in time), bootstrap's weaker bucket settings, running-tag's untagged image. */
   attention: 2,
   /** plan-guard only: an input file that is not a Terraform JSON plan (the pull-request workflow reads it). */
   notAPlan: 2,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { FARGATE_CPU_VALUES } from "./fargate";
 import { knownRegion } from "./regions";
+import { RELEASE_TAG_PREFIX_PATTERN } from "./image-tag";
 
 /**
  * Where a key may be set: `registry` keys describe the shared ECR registry and belong in the shared
@@ -58,7 +59,6 @@ function matching(pattern: RegExp): z.ZodType<string, string> {
 const optional = (pattern: RegExp): z.ZodType<string | undefined, string> => z.union([z.literal("").transform(() => undefined), z.string().regex(pattern)]);
 
 const S3_BUCKET = /^(?!\d+\.\d+\.\d+\.\d+$)(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const OCI_TAG_PREFIX = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/;
 const ACM_CERTIFICATE_ARN = /^arn:aws(-[a-z]+)*:acm:[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d:\d{12}:certificate\/[0-9a-f-]{36}$/;
 /** What an ALB health check accepts: a path of URL characters, no query string or fragment. */
 const HEALTH_CHECK_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%\/-]{0,1023}$/;
@@ -263,7 +263,7 @@ export const INFRA_KEYS = {
     description: "Tag prefix that promotion adds; such images outlive INFRA_ECR_KEEP_IMAGES",
     default: "release-",
     allowed: "1-64 characters of an image tag: letters, digits, _ . -, not starting with . or -",
-    schema: matching(OCI_TAG_PREFIX),
+    schema: matching(RELEASE_TAG_PREFIX_PATTERN),
   },
   INFRA_ECR_KEEP_RELEASES: {
     scope: "registry",

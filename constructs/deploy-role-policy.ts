@@ -165,7 +165,7 @@ export function deployStatements(scope: DeployScope): PolicyStatement[] {
 /** The deploy workflow's own steps, beyond Terraform (constructs/pipeline-calls.ts declares them). */
 function listTasksOfTheCluster(patterns: EnvironmentPatterns): PolicyStatement {
   return {
-    // scripts/wait-for-deploy.sh. The Service Authorization Reference (Amazon ECS) lists ListTasks
+    // ops/status-wait.ts. The Service Authorization Reference (Amazon ECS) lists ListTasks
     // with resource type container-instance and condition keys ecs:cluster and
     // ecs:container-instances; Fargate tasks have no container instance, and AWS evaluates the
     // call on "*" (awsdocs/amazon-ecs-developer-guide#211): "*", narrowed to the cluster.

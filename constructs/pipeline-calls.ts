@@ -54,34 +54,32 @@ const calls = (caller: string, roles: readonly PipelineRole[], entries: Omit<Pip
 const PUSH_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"];
 
 export const PIPELINE_CALLS: readonly PipelineCall[] = [
-  // Run by deploy.yml's plan job and by plan-stacks.sh (pull requests, drift): the plan role.
-  ...calls("scripts/running-tag.sh", ["plan"], [
-    { command: "aws ecs describe-services", action: "ecs:DescribeServices", resources: (target) => [service(target)] },
-    // DescribeTaskDefinition has no resource type in the Service Authorization Reference.
-    { command: "aws ecs describe-task-definition", action: "ecs:DescribeTaskDefinition", resources: anything },
-  ]),
-  ...calls("scripts/wait-for-deploy.sh", ["deploy"], [
-    { command: "aws ecs describe-services", action: "ecs:DescribeServices", resources: (target) => [service(target)] },
+  // `npm run running-tag` (ops/running-tag.ts), run by deploy.yml's plan job and by plan-stacks.sh
+  // (pull requests, drift): the plan role. `npm run status -- <env> --wait` (ops/status-wait.ts),
+  // run by deploy.yml's apply job: the deploy role. Both read the service through ops/ecs-service.ts.
+  ...calls("ops/ecs-service.ts", ["plan", "deploy"], [{ command: "DescribeServicesCommand", action: "ecs:DescribeServices", resources: (target) => [service(target)] }]),
+  // DescribeTaskDefinition has no resource type in the Service Authorization Reference.
+  ...calls("ops/running-tag.ts", ["plan"], [{ command: "DescribeTaskDefinitionCommand", action: "ecs:DescribeTaskDefinition", resources: anything }]),
+  ...calls("ops/status-wait.ts", ["deploy"], [
     // Fargate: no container instance; AWS authorizes ListTasks on "*" with the ecs:cluster key.
-    { command: "aws ecs list-tasks", action: "ecs:ListTasks", resources: anything, context: (target) => ({ "ecs:cluster": cluster(target) }) },
+    { command: "ListTasksCommand", action: "ecs:ListTasks", resources: anything, context: (target) => ({ "ecs:cluster": cluster(target) }) },
     {
-      command: "aws ecs describe-tasks",
+      command: "DescribeTasksCommand",
       action: "ecs:DescribeTasks",
       resources: (target) => [regional(target)("ecs", `task/${environmentNames(target.environment).cluster}/0123456789abcdef0123456789abcdef`)],
       context: (target) => ({ "ecs:cluster": cluster(target) }),
     },
+    // The load balancer's DNS name, to request the site through it.
+    { command: "DescribeLoadBalancersCommand", action: "elasticloadbalancing:DescribeLoadBalancers", resources: anything },
   ]),
-  // deploy.yml's apply job, for production only: only its deploy role may put images (PROMOTION_ENVIRONMENT).
-  ...calls("scripts/promote-image.sh", ["deploy"], [
-    { command: "aws ecr describe-images", action: "ecr:DescribeImages", resources: repositories },
-    { command: "aws ecr batch-get-image", action: "ecr:BatchGetImage", resources: repositories, environments: [PROMOTION_ENVIRONMENT] },
-    { command: "aws ecr put-image", action: "ecr:PutImage", resources: repositories, environments: [PROMOTION_ENVIRONMENT] },
+  // `npm run promote` (ops/promote.ts), in deploy.yml's apply job for production only: only its deploy role may put images (PROMOTION_ENVIRONMENT).
+  ...calls("ops/promote.ts", ["deploy"], [
+    { command: "DescribeImagesCommand", action: "ecr:DescribeImages", resources: repositories },
+    { command: "BatchGetImageCommand", action: "ecr:BatchGetImage", resources: repositories, environments: [PROMOTION_ENVIRONMENT] },
+    { command: "PutImageCommand", action: "ecr:PutImage", resources: repositories, environments: [PROMOTION_ENVIRONMENT] },
   ]),
-  // deploy.yml's plan job checks the tag exists; its apply job finds the load balancer to wait on.
+  // deploy.yml's plan job checks the tag exists.
   ...calls(".github/workflows/deploy.yml", ["plan"], [{ command: "aws ecr describe-images", action: "ecr:DescribeImages", resources: repositories }]),
-  ...calls(".github/workflows/deploy.yml", ["deploy"], [
-    { command: "aws elbv2 describe-load-balancers", action: "elasticloadbalancing:DescribeLoadBalancers", resources: anything },
-  ]),
   ...calls("terraform S3 backend (terraform apply of the saved plan, scripts/apply-plan.sh)", ["deploy"], [
     { command: "list the bucket", action: "s3:ListBucket", resources: (target) => [bucket(target)] },
     ...["s3:GetObject", "s3:PutObject"].map((action) => ({ command: "read and write the state", action, resources: (target: CallTarget) => [`${bucket(target)}/${stateKey(target.environment)}`] })),

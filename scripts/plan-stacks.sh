@@ -21,7 +21,7 @@ if [[ $# -ne 2 ]]; then
 fi
 stacks_dir=$1 out=$2
 mkdir -p "$out"
-scripts=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$(dirname "$0")/.." && pwd)
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 # Plans never take the state lock: a plan only reads the state, and the plan role (assumable by any
 # same-repository pull request) must not be able to write or delete a stack's `.tflock`, or a pull
@@ -29,18 +29,19 @@ export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 # may show a diff against state that apply is changing.
 export TF_CLI_ARGS_plan="-lock=false${TF_CLI_ARGS_plan:+ $TF_CLI_ARGS_plan}"
 
-# The environment's region, cluster and service, read from its synthesized stack (tab-separated).
+# The environment's region and whether it has a service, read from its synthesized stack (tab-separated).
 service_of() {
   jq -r '[(.provider.aws | map(select(.alias == null))[0].region),
-          (.resource.aws_ecs_cluster // {} | to_entries[0].value.name // ""),
-          (.resource.aws_ecs_service // {} | to_entries[0].value.name // "")] | @tsv' "$stacks_dir/$1/cdk.tf.json"
+          (.resource.aws_ecs_service // {} | length)] | @tsv' "$stacks_dir/$1/cdk.tf.json"
 }
 
+# The tag the environment runs now (ops/running-tag.ts, this checkout's code): the region comes from
+# the synthesized stack, since a pull request may add an environment the base branch's env/ lacks.
 running_tag_of() {
-  local region cluster service
-  IFS=$'\t' read -r region cluster service < <(service_of "$1")
-  [[ -n "$cluster" && -n "$service" ]] || return 0 # a stack without a service (registry) runs no tag
-  "$scripts/running-tag.sh" "$region" "$cluster" "$service"
+  local region services
+  IFS=$'\t' read -r region services < <(service_of "$1")
+  [[ $services -gt 0 ]] || return 0 # a stack without a service (registry) runs no tag
+  (cd "$root" && npm run -s running-tag -- "$1" --region "$region")
 }
 
 # Plans one stack; returns non-zero at the first step that fails. Called in an `if`, where `set -e`

@@ -15,9 +15,10 @@ import { environmentNames, type EnvironmentNames } from "../constructs/names";
 import { ServiceAutoscaling } from "../constructs/service-autoscaling";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { addStackFoundation, stackTags } from "./common";
+import { IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "../config/image-tag";
 
-/** The OCI distribution spec's tag rule, checked by Terraform before any plan. */
-export const IMAGE_TAG_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$";
+/** The image-tag rule (config/image-tag.ts), checked by Terraform before any plan. */
+export { IMAGE_TAG_PATTERN };
 
 /** Paths the load balancer sends to the api container; everything else goes to web. */
 export const API_PATH_PATTERNS = ["/api/*"];
@@ -54,7 +55,7 @@ export class EnvironmentStack extends TerraformStack {
       validation: [
         {
           condition: `\${can(regex("${IMAGE_TAG_PATTERN}", var.image_tag))}`,
-          errorMessage: "image_tag must be a valid image tag: letters, digits, _ . -, at most 128 characters, not starting with . or -.",
+          errorMessage: `image_tag must be a valid image tag: ${IMAGE_TAG_RULE}.`,
         },
       ],
     });

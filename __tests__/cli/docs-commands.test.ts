@@ -15,6 +15,7 @@ const CHEAP: Readonly<Record<string, readonly number[]>> = {
   docs: [0],
   "plan-guard": [1, 2],
   status: [3],
+  "running-tag": [3],
   bootstrap: [3],
 };
 

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -50,7 +50,7 @@ export interface CommandResult {
 }
 
 /** Runs `node scripts/run-ts.js ops/<command>.ts ...args` as users do, and returns what they see. */
-export function runCommand(command: "bootstrap" | "status", args: readonly string[], environment = awsEnvironment()): CommandResult {
+export function runCommand(command: "bootstrap" | "status" | "running-tag" | "promote", args: readonly string[], environment = awsEnvironment()): CommandResult {
   const result = spawnSync(process.execPath, [join("scripts", "run-ts.js"), join("ops", `${command}.ts`), ...args], { cwd: ROOT, env: environment, encoding: "utf8", timeout: 45000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -59,4 +59,17 @@ export function runCommand(command: "bootstrap" | "status", args: readonly strin
 export async function resetMoto(): Promise<void> {
   const response = await fetch(`${motoEndpoint()}/moto-api/reset`, { method: "POST" });
   if (!response.ok) throw new Error(`moto reset failed: ${response.status}`);
+}
+
+/** runCommand without blocking this process: for tests that serve something (a site) the command requests. */
+export function runCommandAsync(command: "status", args: readonly string[], environment = awsEnvironment()): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join("scripts", "run-ts.js"), join("ops", `${command}.ts`), ...args], { cwd: ROOT, env: environment, timeout: 45000 });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
 }

@@ -6,7 +6,9 @@ import {
   CreateTargetGroupCommand,
   ElasticLoadBalancingV2Client,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { clientOptions, motoEndpoint, REGION, resetMoto, runCommand, writeConfig } from "./fixtures";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { clientOptions, motoEndpoint, REGION, resetMoto, runCommand, runCommandAsync, writeConfig } from "./fixtures";
 
 /**
  * moto starts no containers: a service reports MOTO_ECS_SERVICE_RUNNING (2, set by the setup)
@@ -168,5 +170,57 @@ describe("status against moto", () => {
     const result = runCommand("status", ["--config-dir", config]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("usage: npm run status -- <environment>");
+  });
+});
+
+describe("the pipeline commands against moto", () => {
+  let site: Server;
+  let siteUrl: string;
+  beforeAll(async () => {
+    site = createServer((request, response) => response.writeHead(request.url === "/health" ? 200 : 404).end());
+    await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
+    siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => site.close(() => resolve())));
+
+  test("running-tag prints the api image's tag of the running task definition", () => {
+    expect(runCommand("running-tag", ["steady", "--config-dir", config])).toEqual({ code: 0, stdout: "1.1.0\n", stderr: "" });
+  });
+
+  test("running-tag prints nothing for an environment without a cluster", () => {
+    expect(runCommand("running-tag", ["absent", "--config-dir", config])).toEqual({ code: 0, stdout: "", stderr: "" });
+  });
+
+  test("status --wait: a settled service whose site answers, every task on the new task definition: exit 0", async () => {
+    const result = await runCommandAsync("status", ["steady", "--config-dir", config, "--wait", "--timeout", "30", "--url", `${siteUrl}/health`]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Waiting for city-guided-steady to settle on arn:aws:ecs:eu-west-3:123456789012:task-definition\/city-guided-steady:1\n/);
+    expect(result.stdout).toContain(`${siteUrl}/health answered 200`);
+    expect(result.stdout).toMatch(/city-guided-steady is steady on .*city-guided-steady:1 and healthy\n$/);
+  });
+
+  test("status --wait: a rollout still in progress at the deadline: exit 2", () => {
+    const result = runCommand("status", ["rollout", "--config-dir", config, "--wait", "--timeout", "1", "--url", `${siteUrl}/health`]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: Timed out: 1 deployment\(s\), primary .*city-guided-rollout:1 is IN_PROGRESS\n$/);
+  });
+
+  test("status --wait: a site that does not answer 2xx by the deadline: exit 2", async () => {
+    const result = await runCommandAsync("status", ["steady", "--config-dir", config, "--wait", "--timeout", "1", "--url", `${siteUrl}/missing`]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`error: Timed out: ${siteUrl}/missing last answered 404\n`);
+  });
+
+  test("promote adds the release tag to the same manifest, then finds it there on a second run", () => {
+    const first = runCommand("promote", ["1.0.0", "--config-dir", config]);
+    expect(first).toEqual({ code: 0, stdout: "city-guided-api: tagged 1.0.0 as release-1.0.0\ncity-guided-web: tagged 1.0.0 as release-1.0.0\n", stderr: "" });
+    const second = runCommand("promote", ["1.0.0", "--config-dir", config]);
+    expect(second.stdout).toBe("city-guided-api: release-1.0.0 already exists on the same image\ncity-guided-web: release-1.0.0 already exists on the same image\n");
+  });
+
+  test("promote of a tag no image has is refused: exit 1", () => {
+    const result = runCommand("promote", ["9.9.9", "--config-dir", config]);
+    expect(result).toEqual({ code: 1, stdout: "", stderr: "error: Refusing to promote: city-guided-api has no image tagged 9.9.9\n" });
   });
 });

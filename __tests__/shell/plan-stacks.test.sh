@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Tests scripts/plan-stacks.sh against a fake `terraform` and a fake `aws` (no AWS account, no
+# Tests scripts/plan-stacks.sh against a fake `terraform` and a fake `npm` (no AWS account, no
 # provider): which tag each stack is planned with, the files it writes, lock-free plans, and that a
 # failing stack fails the run without stopping the others. Run: npm run test:aws-scripts
 set -euo pipefail
@@ -20,21 +20,17 @@ case $command in
   show) echo '{"format_version":"1.2","resource_changes":[]}' ;;
 esac
 FAKE
-# The fake aws answers describe-services / describe-task-definition for the running tag.
-cat >"$work/bin/aws" <<'FAKE'
+# The fake npm answers `npm run -s running-tag -- <env> --region <region>` (ops/running-tag.ts, tested
+# in __tests__/ops-running-tag.test.ts): FAKE_RUNNING_<env> is the tag, FAKE_RUNNING_FAILS_<env> a failure.
+cat >"$work/bin/npm" <<'FAKE'
 #!/usr/bin/env bash
-for arg in "$@"; do [[ $arg == city-guided-* ]] && service=$arg; done
-case "$2" in
-  describe-services)
-    name="FAKE_RUNNING_${service//-/_}"
-    if [[ -n ${!name-} ]]; then printf 'arn:aws:ecs:eu-west-3:1:task-definition/%s:1\tNone\n' "$service"; else printf 'None\tNone\n'; fi ;;
-  describe-task-definition)
-    for arg in "$@"; do [[ $arg == arn:* ]] && family=${arg##*/}; done
-    name="FAKE_RUNNING_${family%%:*}"; name=${name//-/_}
-    echo "1.dkr.ecr.eu-west-3.amazonaws.com/city-guided-api:${!name}" ;;
-esac
+echo "npm $*" >>"$NPM_LOG_FILE"
+[[ "$1 $2 $3 $4" == "run -s running-tag --" && "$6 $7" == "--region eu-west-3" ]] || { echo "unexpected: npm $*" >&2; exit 64; }
+name="FAKE_RUNNING_${5//-/_}" failing="FAKE_RUNNING_FAILS_${5//-/_}"
+if [[ -n ${!failing-} ]]; then echo "error: Access denied: ${!failing}" >&2; exit 3; fi
+if [[ -n ${!name-} ]]; then echo "${!name}"; fi
 FAKE
-chmod +x "$work/bin/terraform" "$work/bin/aws"
+chmod +x "$work/bin/terraform" "$work/bin/npm"
 environment_stack() { # <name>
   jq -n --arg name "city-guided-$1" '{provider: {aws: [{region: "eu-west-3"}]}, variable: {image_tag: {type: "string"}},
     resource: {aws_ecs_cluster: {c: {name: $name}}, aws_ecs_service: {s: {name: $name}}}}' >"$work/stacks/$1/cdk.tf.json"
@@ -42,7 +38,7 @@ environment_stack() { # <name>
 echo '{"provider": {"aws": [{"region": "eu-west-3"}]}, "resource": {"aws_ecr_repository": {}}}' >"$work/stacks/registry/cdk.tf.json"
 environment_stack staging
 environment_stack qa
-export PATH="$work/bin:$PATH" TF_LOG_FILE="$work/terraform.log"
+export PATH="$work/bin:$PATH" TF_LOG_FILE="$work/terraform.log" NPM_LOG_FILE="$work/npm.log"
 failures=0
 check() { # <name> <command...>: the command must succeed
   local name=$1
@@ -50,7 +46,7 @@ check() { # <name> <command...>: the command must succeed
   if "$@"; then echo "ok   $name"; else echo "FAIL $name"; failures=$((failures + 1)); fi
 }
 
-export FAKE_RUNNING_city_guided_staging=abc123 FAKE_PLAN_staging=2
+export FAKE_RUNNING_staging=abc123 FAKE_PLAN_staging=2
 code=0
 scripts/plan-stacks.sh "$work/stacks" "$work/out" >"$work/run.log" 2>&1 || code=$?
 check "every plan ran: exit 0" test "$code" -eq 0
@@ -69,8 +65,18 @@ check "a failed plan fails the run" test "$code" -eq 1
 check "and is marked error" grep -q '^error$' "$work/out/qa.status"
 check "and the other stacks are still planned" grep -q '^staging plan ' "$TF_LOG_FILE"
 check "no plan JSON for the failed stack" test ! -e "$work/out/qa.plan.json"
+check "the running tag is asked of ops/ for each environment, never the registry" test "$(sort -u "$NPM_LOG_FILE" | tr '\n' ' ')" = "npm run -s running-tag -- qa --region eu-west-3 npm run -s running-tag -- staging --region eu-west-3 "
 
-unset FAKE_RUNNING_city_guided_staging FAKE_PLAN_qa
+rm -rf "$work/out" && : >"$TF_LOG_FILE"
+export FAKE_RUNNING_FAILS_qa=AccessDeniedException
+code=0
+scripts/plan-stacks.sh "$work/stacks" "$work/out" >"$work/run.log" 2>&1 || code=$?
+check "a running tag that cannot be read fails that stack" test "$code" -eq 1 -a "$(cat "$work/out/qa.status")" = error
+check "with the reason in its diff file, and no plan" grep -q 'AccessDeniedException' "$work/out/qa.diff.txt"
+check "and no plan of it" test "$(grep -c '^qa ' "$TF_LOG_FILE")" -eq 0
+unset FAKE_RUNNING_FAILS_qa
+
+unset FAKE_RUNNING_staging FAKE_PLAN_qa
 rm -rf "$work/out"
 scripts/plan-stacks.sh "$work/stacks" "$work/out" >"$work/run.log" 2>&1
 check "nothing runs anywhere: the placeholder tag" grep -q '^not-deployed ' "$work/out/staging.tag"

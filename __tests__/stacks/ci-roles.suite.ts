@@ -183,7 +183,7 @@ describe("pipeline roles' scope", () => {
       });
     });
 
-    test("defect 4: lists the tasks of its own cluster only (scripts/wait-for-deploy.sh)", () => {
+    test("defect 4: lists the tasks of its own cluster only (ops/status-wait.ts)", () => {
       const resolved: Statement[] = JSON.parse(resolveAccount(JSON.stringify(policy)));
       const listTasks = (cluster: string) => evaluate(resolved, { action: "ecs:ListTasks", resource: "*", context: { "ecs:cluster": `arn:aws:ecs:eu-west-3:123456789012:cluster/${cluster}` } });
       expect(listTasks("city-guided-staging")).toBe("allowed");

@@ -232,6 +232,45 @@ describe("every declared pipeline call is granted to its role", () => {
   });
 });
 
+/** npm script -> the TypeScript entry it runs (`node scripts/run-ts.js <entry>`). */
+const NPM_ENTRIES: Record<string, string> = Object.fromEntries(
+  Object.entries(JSON.parse(readFileSync("package.json", "utf8")).scripts as Record<string, string>).flatMap(([name, line]) => {
+    const entry = /run-ts\.js (\S+\.ts)/.exec(line)?.[1];
+    return entry ? [[name, entry]] : [];
+  }),
+);
+
+/**
+ * The ops/ files with AWS calls that each ops/ command of the pipeline runs, by the npm script (and
+ * `--wait` for status, whose report reads more than the wait does: ops/status-collect.ts is the
+ * operator's). The test below checks each list against the entry's imports.
+ */
+const OPS_COMMANDS: Record<string, readonly string[]> = {
+  "running-tag": ["ops/running-tag.ts", "ops/ecs-service.ts"],
+  promote: ["ops/promote.ts"],
+  "status --wait": ["ops/status-wait.ts", "ops/ecs-service.ts"],
+  "check-image-tag": [],
+};
+
+/** The ops/ files a script's or job's code runs through `npm run`; an ops/ command missing from OPS_COMMANDS fails. */
+function opsFilesRun(code: string): string[] {
+  return [...code.matchAll(/npm run (?:-s |--silent )?([a-z:-]+)([^\n]*)/g)].flatMap((match) => {
+    if (!NPM_ENTRIES[match[1]]?.startsWith("ops/")) return [];
+    const command = match[1] === "status" && /--wait\b/.test(match[2]) ? "status --wait" : match[1];
+    const files = OPS_COMMANDS[command];
+    if (!files) throw new Error(`a pipeline step runs "npm run ${command}", which OPS_COMMANDS does not list`);
+    return [...files];
+  });
+}
+
+/** An ops/ entry and every ops/ file it imports, transitively. */
+function opsImports(entry: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(entry)) return seen;
+  seen.add(entry);
+  for (const match of readFileSync(entry, "utf8").matchAll(/from "\.\/([\w-]+)"/g)) opsImports(`ops/${match[1]}.ts`, seen);
+  return seen;
+}
+
 describe("the declared calls are the calls the files make", () => {
   const declared = (caller: string) => new Set(PIPELINE_CALLS.filter((call) => call.caller === caller).map((call) => call.command));
   const files = [
@@ -271,7 +310,10 @@ describe("the declared calls are the calls the files make", () => {
         const runs = (job.steps ?? []).map((step) => step.run ?? "").join("\n");
         if (/\baws [a-z0-9-]+ [a-z0-9-]+/.test(runs)) add(workflow, ROLE_OF[assumed]);
         const direct = [...new Set([...runs.matchAll(/scripts\/([a-z-]+\.sh)/g)].map((match) => `scripts/${match[1]}`))];
-        for (const script of [...direct, ...direct.flatMap(scriptsOf)]) add(script, ROLE_OF[assumed]);
+        const reached = [...direct, ...direct.flatMap(scriptsOf)];
+        for (const script of reached) add(script, ROLE_OF[assumed]);
+        // The ops/ commands they run (`npm run -s running-tag -- ...`), in the job or in those scripts.
+        for (const file of [runs, ...reached.map(code)].flatMap(opsFilesRun)) add(file, ROLE_OF[assumed]);
       }
     }
     const declared = new Map<string, Set<PipelineRole>>();
@@ -280,8 +322,18 @@ describe("the declared calls are the calls the files make", () => {
     }
     const byCaller = (map: Map<string, Set<PipelineRole>>) => Object.fromEntries([...map].filter(([caller]) => declared.has(caller)).map(([caller, roles]) => [caller, [...roles].sort()]));
     expect(byCaller(declared)).toEqual(byCaller(actual));
-    // Every caller of AWS among the scripts and workflows is run by some role.
-    expect(PIPELINE_CALLS.filter((call) => call.action !== undefined && /^(scripts|\.github)\//.test(call.caller) && !actual.has(call.caller)).map((call) => call.caller)).toEqual([]);
+    // Every caller of AWS among the scripts and workflows, and every ops/ file declared for a pipeline role, is run by some role.
+    const pipelineCaller = (call: (typeof PIPELINE_CALLS)[number]) => /^(scripts|\.github)\//.test(call.caller) || (call.caller.startsWith("ops/") && call.roles.some((who) => who !== "operator"));
+    expect(PIPELINE_CALLS.filter((call) => call.action !== undefined && pipelineCaller(call) && !actual.has(call.caller)).map((call) => call.caller)).toEqual([]);
+  });
+
+  test("the ops/ files each pipeline command reaches are among its entry's imports", () => {
+    for (const [command, files] of Object.entries(OPS_COMMANDS)) {
+      const entry = NPM_ENTRIES[command.split(" ")[0]];
+      expect({ command, entry: entry?.startsWith("ops/") }).toEqual({ command, entry: true });
+      const imported = opsImports(entry);
+      expect({ command, missing: files.filter((file) => !imported.has(file)) }).toEqual({ command, missing: [] });
+    }
   });
 
   test("docs/operations.md lists the permissions status needs, as declared", () => {
