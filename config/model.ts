@@ -1,16 +1,18 @@
 import type { InfraValues } from "./keys";
 import type { SecretReference } from "./secrets";
+import { PROJECT, repositoryName } from "../constructs/names";
 
 /** The two containers of a task. */
 export const CONTAINER_NAMES = ["api", "web"] as const;
 export type ContainerName = (typeof CONTAINER_NAMES)[number];
 
-export const PROJECT = "city-guided";
+// The project name is defined with the names built from it (constructs/names.ts).
+export { PROJECT };
 
 /** Repository name of each container's image. */
 export const REPOSITORY_NAMES: Record<ContainerName, string> = {
-  api: `${PROJECT}-api`,
-  web: `${PROJECT}-web`,
+  api: repositoryName("api"),
+  web: repositoryName("web"),
 };
 
 export interface ContainerSecret {

@@ -7,7 +7,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { secretsManagerResource, type SecretReference } from "../config/secrets";
 import { TaskRoles } from "./task-roles";
-import { InvalidInputError } from "../config/errors";
+import { ConstructPropsError } from "./errors";
 import { unique } from "./iam-policy";
 import { derivedName } from "./names";
 
@@ -107,7 +107,7 @@ export class FargateService extends Construct {
   private createTaskDefinition(props: FargateServiceProps): EcsTaskDefinition {
     const volumes = props.writablePaths.map((path) => ({ name: volumeName(path), path }));
     const clash = volumes.find((volume, index) => volumes.findIndex((other) => other.name === volume.name) !== index);
-    if (clash) throw new InvalidInputError(`Invalid writable paths of ${props.name}: they map to the same volume name "${clash.name}": ${props.writablePaths.join(", ")}`);
+    if (clash) throw new ConstructPropsError(`Invalid writable paths of ${props.name}: they map to the same volume name "${clash.name}": ${props.writablePaths.join(", ")}`);
     return new EcsTaskDefinition(this, "task-definition", {
       family: props.name,
       requiresCompatibilities: ["FARGATE"],

@@ -8,7 +8,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { InvalidInputError } from "../config/errors";
+import { ConstructPropsError } from "./errors";
 import { derivedName } from "./names";
 
 /** TLS 1.3 and 1.2 only, forward-secret ciphers: AWS's recommended policy for new listeners. */
@@ -195,9 +195,9 @@ export class LoadBalancer extends Construct {
 function validate(props: LoadBalancerProps): void {
   const names = [props.name, ...Object.keys(props.targets).map((target) => derivedName.targetGroup(props.name, target))];
   const tooLong = names.find((name) => name.length > MAX_NAME_LENGTH);
-  if (tooLong) throw new InvalidInputError(`Invalid load balancer name "${tooLong}": AWS allows at most ${MAX_NAME_LENGTH} characters`);
+  if (tooLong) throw new ConstructPropsError(`Invalid load balancer name "${tooLong}": AWS allows at most ${MAX_NAME_LENGTH} characters`);
   const defaults = Object.keys(props.targets).filter((target) => !props.targets[target].pathPatterns?.length);
   if (defaults.length !== 1) {
-    throw new InvalidInputError(`Invalid targets of ${props.name}: exactly one must have no path patterns (the default), found ${defaults.length}`);
+    throw new ConstructPropsError(`Invalid targets of ${props.name}: exactly one must have no path patterns (the default), found ${defaults.length}`);
   }
 }

@@ -3,7 +3,7 @@ import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-pol
 import type { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { expressionQuery, loadBalancer5xxCount, requestCount, runningTaskQueries, type ServiceMetricsSource } from "./scaling-metrics";
-import { InvalidInputError } from "../config/errors";
+import { ConstructPropsError } from "./errors";
 import { derivedName } from "./names";
 
 /**
@@ -67,7 +67,7 @@ export class ScaleFromZero extends Construct {
   constructor(scope: Construct, id: string, props: ScaleFromZeroProps) {
     super(scope, id);
     if (!Number.isInteger(props.idleMinutes) || props.idleMinutes < MIN_IDLE_MINUTES || props.idleMinutes > 1440) {
-      throw new InvalidInputError(
+      throw new ConstructPropsError(
         `Invalid idle minutes ${props.idleMinutes} for ${props.serviceName}: must be ${MIN_IDLE_MINUTES}-1440 ` +
           `(at least the wake alarm's ${WAKE_EVALUATION_MINUTES} minutes; CloudWatch evaluates at most a day)`,
       );

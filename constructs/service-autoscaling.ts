@@ -4,7 +4,7 @@ import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-tar
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { ScaleFromZero } from "./scale-from-zero";
 import { averageCpu, expressionQuery, runningTaskQueries } from "./scaling-metrics";
-import { InvalidInputError } from "../config/errors";
+import { ConstructPropsError } from "./errors";
 import { derivedName } from "./names";
 
 /** Minutes of low CPU before one task is removed (what target tracking itself waits before scaling in). */
@@ -49,11 +49,11 @@ export class ServiceAutoscaling extends Construct {
   constructor(scope: Construct, id: string, props: ServiceAutoscalingProps) {
     super(scope, id);
     if (props.minCapacity > props.maxCapacity) {
-      throw new InvalidInputError(`Invalid autoscaling range for ${props.serviceName}: min ${props.minCapacity} > max ${props.maxCapacity}`);
+      throw new ConstructPropsError(`Invalid autoscaling range for ${props.serviceName}: min ${props.minCapacity} > max ${props.maxCapacity}`);
     }
     const sleeps = props.minCapacity === 0;
     if (sleeps && !props.scaleFromZero) {
-      throw new InvalidInputError(`Invalid autoscaling of ${props.serviceName}: min 0 needs scaleFromZero, or nothing would ever start a task`);
+      throw new ConstructPropsError(`Invalid autoscaling of ${props.serviceName}: min 0 needs scaleFromZero, or nothing would ever start a task`);
     }
     this.target = new AppautoscalingTarget(this, "target", {
       serviceNamespace: "ecs",

@@ -1,18 +1,18 @@
 import { Testing, TerraformStack } from "cdktf";
-import { InvalidInputError } from "../../config/errors";
+import { ConstructPropsError } from "../../constructs/errors";
 import { LoadBalancer } from "../../constructs/load-balancer";
 import { ServiceAutoscaling } from "../../constructs/service-autoscaling";
 import { synthEnvironment } from "../helpers";
 
 // Constructs check their own props at construction time (a caller other than the config loader
-// gets the same clear message), with InvalidInputError: printed without a stack trace.
+// gets the same clear message), with ConstructPropsError: printed without a stack trace.
 describe("construct errors", () => {
   const stack = () => new TerraformStack(Testing.app(), "test");
   const scaling = { clusterName: "c", serviceName: "city-guided-qa", cpuTarget: 60 };
 
   test("autoscaling refuses min above max", () => {
     expect(() => new ServiceAutoscaling(stack(), "s", { ...scaling, minCapacity: 3, maxCapacity: 2 })).toThrow(
-      new InvalidInputError("Invalid autoscaling range for city-guided-qa: min 3 > max 2"),
+      new ConstructPropsError("Invalid autoscaling range for city-guided-qa: min 3 > max 2"),
     );
   });
 
