@@ -5,11 +5,22 @@ import { EcsService, type EcsServiceLoadBalancer } from "@cdktf/provider-aws/lib
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { secretsManagerResource, type SecretReference } from "../config/secrets";
 import { TaskRoles } from "./task-roles";
 import { ConstructPropsError } from "./errors";
 import { unique } from "./iam-policy";
 import { derivedName } from "./names";
+
+/** A variable that ECS sets from a stored secret when a task starts (the value never reaches Terraform). */
+export interface SecretVariable {
+  /** Variable name inside the container. */
+  readonly variable: string;
+  /** What ECS reads: the full ARN of an SSM parameter, or of a Secrets Manager secret (with its JSON key, stage or version, if any). */
+  readonly valueFrom: string;
+  /** Where the secret is stored: the execution role reads each store with its own action. */
+  readonly store: "ssm" | "secretsmanager";
+  /** What the execution role is granted read on: the parameter, or the whole secret (ARN without JSON key, stage, version). */
+  readonly iamResource: string;
+}
 
 export interface ContainerSpec {
   /** Full image reference, `<repository url>:<tag>`. */
@@ -20,7 +31,7 @@ export interface ContainerSpec {
   /** Plain environment variables. */
   readonly environment: Readonly<Record<string, string>>;
   /** Variables read from SSM Parameter Store / Secrets Manager at task start. */
-  readonly secrets: readonly { readonly variable: string; readonly reference: SecretReference }[];
+  readonly secrets: readonly SecretVariable[];
   /** CMD-SHELL health check; none when undefined (the image's tools are unknown). */
   readonly healthCheckCommand?: string;
 }
@@ -84,12 +95,12 @@ export class FargateService extends Construct {
   }
 
   private createRoles(props: FargateServiceProps): TaskRoles {
-    const secretArns = (service: SecretReference["service"]) =>
+    const secretArns = (store: SecretVariable["store"]) =>
       unique(
         Object.values(props.containers)
-          .flatMap((container) => container.secrets.map((secret) => secret.reference))
-          .filter((reference) => reference.service === service)
-          .map((reference) => iamResourceOf(reference, props)),
+          .flatMap((container) => container.secrets)
+          .filter((secret) => secret.store === store)
+          .map((secret) => secret.iamResource),
       ).sort();
     return new TaskRoles(this, "roles", {
       namePrefix: props.name,
@@ -186,7 +197,7 @@ function containerDefinition(
       .map((variable) => ({ name: variable, value: container.environment[variable] })),
     secrets: [...container.secrets]
       .sort((a, b) => a.variable.localeCompare(b.variable))
-      .map((secret) => ({ name: secret.variable, valueFrom: valueFromOf(secret.reference, props) })),
+      .map((secret) => ({ name: secret.variable, valueFrom: secret.valueFrom })),
     mountPoints: volumes.map((volume) => ({ sourceVolume: volume.name, containerPath: volume.path, readOnly: false })),
     linuxParameters: { initProcessEnabled: true },
     logConfiguration: {
@@ -197,20 +208,6 @@ function containerDefinition(
       ? { healthCheck: { command: ["CMD-SHELL", container.healthCheckCommand], interval: 30, timeout: 5, retries: 3, startPeriod: 60 } }
       : {}),
   };
-}
-
-type Location = Pick<FargateServiceProps, "partition" | "region" | "accountId">;
-
-/** What ECS reads the secret from: always a full ARN, so that IAM grants match exactly. */
-function valueFromOf(reference: SecretReference, location: Location): string {
-  if (reference.service === "ssm" && reference.parameterName !== undefined) {
-    return `arn:${location.partition}:ssm:${location.region}:${location.accountId}:parameter${reference.parameterName}`;
-  }
-  return reference.arn!;
-}
-
-function iamResourceOf(reference: SecretReference, location: Location): string {
-  return reference.service === "secretsmanager" ? secretsManagerResource(reference.secretArn) : valueFromOf(reference, location);
 }
 
 /** `/tmp` -> `tmp`, `/var/cache/nginx` -> `var-cache-nginx` (volume names: letters, digits, - and _). */

@@ -15,6 +15,7 @@ import { environmentNames, type EnvironmentNames } from "../constructs/names";
 import { ServiceAutoscaling } from "../constructs/service-autoscaling";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { addStackFoundation, stackTags } from "./common";
+import { secretVariable, type StackLocation } from "./secrets";
 
 /** The OCI distribution spec's tag rule, checked by Terraform before any plan. */
 export const IMAGE_TAG_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$";
@@ -62,8 +63,9 @@ export class EnvironmentStack extends TerraformStack {
     const account = new DataAwsCallerIdentity(this, "account");
     const partition = new DataAwsPartition(this, "partition");
     const network = this.network(config);
+    const location = { partition: partition.partition, region: config.region, accountId: account.accountId };
     const containers = Object.fromEntries(
-      CONTAINER_NAMES.map((container) => [container, this.containerSpec(container, config)]),
+      CONTAINER_NAMES.map((container) => [container, this.containerSpec(container, config, location)]),
     ) as Record<ContainerName, ContainerSpec>;
 
     this.loadBalancer = this.addLoadBalancer(config, names.loadBalancer, network);
@@ -166,15 +168,19 @@ export class EnvironmentStack extends TerraformStack {
     };
   }
 
-  private containerSpec(container: ContainerName, config: EnvironmentConfig): ContainerSpec {
+  private containerSpec(container: ContainerName, config: EnvironmentConfig, location: StackLocation): ContainerSpec {
     const repository = new DataAwsEcrRepository(this, `${container}-repository`, {
       name: REPOSITORY_NAMES[container],
       provider: this.registryProvider(config),
     });
+    const { port, environment, secrets, healthCheckCommand } = config.containers[container];
     return {
-      ...config.containers[container],
       image: `${repository.repositoryUrl}:${this.imageTag.stringValue}`,
       repositoryArn: repository.arn,
+      port,
+      environment,
+      secrets: secrets.map((secret) => secretVariable(secret.variable, secret.reference, location)),
+      healthCheckCommand,
     };
   }
 
