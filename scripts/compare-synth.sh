@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Usage: scripts/compare-synth.sh [<git ref>]
+# Usage: scripts/compare-synth.sh [--env <folder>] [<git ref>]
 # Synthesizes the stacks of this working tree (uncommitted changes included) and of <git ref>
 # (default: the merge-base of HEAD and main), and compares them byte for byte. A refactoring that
 # must not change behaviour passes when this prints IDENTICAL. Exit 0 when identical, 1 with the
 # diff on stdout when not, 2 when the comparison cannot run (unknown ref, a synth that fails).
+# --env: both synths read that folder instead of env/ (e.g. __tests__/fixtures/compare-env, which
+# turns on the options the committed files leave off).
 # The ref is checked out in a temporary git worktree that shares this tree's node_modules; both
 # synths write to temporary folders, so this tree's cdktf.out is left as it was.
 set -euo pipefail
@@ -15,8 +17,16 @@ fail() {
   exit 2
 }
 
+usage="usage: scripts/compare-synth.sh [--env <folder>] [<git ref>]"
+env_folder=""
+if [ "${1:-}" = "--env" ]; then
+  [ $# -ge 2 ] || fail "$usage"
+  [ -d "$2" ] || fail "no such env folder: $2"
+  env_folder="$(cd "$2" && pwd)"
+  shift 2
+fi
 if [ $# -gt 1 ]; then
-  fail "usage: scripts/compare-synth.sh [<git ref>]"
+  fail "$usage"
 fi
 if [ $# -eq 1 ]; then
   ref="$1"
@@ -37,9 +47,23 @@ trap cleanup EXIT
 git worktree add --quiet --detach "$base" "$commit" || fail "cannot check out $ref in a temporary worktree"
 ln -s "$root/node_modules" "$base/node_modules"
 
-# synth DIR OUT: the project's synth in DIR, written to OUT (App reads CDKTF_OUTDIR).
+# The synth reads ./env: with --env, it runs in a folder that holds a copy of the given one.
+run_dir() {
+  if [ -z "$env_folder" ]; then
+    echo "$1"
+    return
+  fi
+  local dir
+  dir="$(mktemp -d "$scratch/run.XXXXXX")"
+  cp -R "$env_folder" "$dir/env"
+  echo "$dir"
+}
+
+# synth TREE OUT: the synth of TREE's main.ts, written to OUT (App reads CDKTF_OUTDIR).
 synth() {
-  if ! (cd "$1" && CDKTF_OUTDIR="$2" CHECKPOINT_DISABLE=1 node scripts/run-ts.js main.ts >"$scratch/log" 2>&1); then
+  local dir
+  dir="$(run_dir "$1")"
+  if ! (cd "$dir" && CDKTF_OUTDIR="$2" CHECKPOINT_DISABLE=1 node "$1/scripts/run-ts.js" "$1/main.ts" >"$scratch/log" 2>&1); then
     cat "$scratch/log" >&2
     fail "synth failed in $1"
   fi
@@ -48,7 +72,7 @@ synth "$base" "$scratch/out-base"
 synth "$root" "$scratch/out-head"
 
 if diff -r "$scratch/out-base/stacks" "$scratch/out-head/stacks" >"$scratch/diff"; then
-  echo "IDENTICAL (stacks of the working tree and of $ref, $(git rev-parse --short "$commit"))"
+  echo "IDENTICAL (stacks of the working tree and of $ref, $(git rev-parse --short "$commit")${env_folder:+, from $env_folder})"
   exit 0
 fi
 # Paths in the diff are the temporary folders': name them after what they hold.
