@@ -1,13 +1,15 @@
 import { Construct } from "constructs";
+import { dependable, type ITerraformDependable } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
-import { EcsService, type EcsServiceLoadBalancer } from "@cdktf/provider-aws/lib/ecs-service";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { TaskRoles } from "./task-roles";
 import { ConstructPropsError } from "./errors";
 import { unique } from "./iam-policy";
+import type { LoadBalancedService, TargetRegistration } from "./load-balancer";
 import { derivedName } from "./names";
 
 /** A variable that ECS sets from a stored secret when a task starts (the value never reaches Terraform). */
@@ -55,9 +57,7 @@ export interface FargateServiceProps {
   readonly assignPublicIp: boolean;
   /** Tasks at creation; later owned by autoscaling (Terraform ignores the live value). */
   readonly initialDesiredCount: number;
-  /** Target groups the containers register with. @default none */
-  readonly loadBalancers?: EcsServiceLoadBalancer[];
-  /** Seconds ECS ignores failing load balancer health checks after a task starts. @default 60 with load balancers */
+  /** Seconds ECS ignores failing load balancer health checks after a task starts. @default 60 once targets are registered */
   readonly healthCheckGracePeriodSeconds?: number;
   /** Managed policy capping the task and execution roles. @default none */
   readonly permissionsBoundaryArn?: string;
@@ -66,17 +66,33 @@ export interface FargateServiceProps {
 /**
  * A Fargate service and everything it owns: cluster (Container Insights on), task definition,
  * one log group per container, execution and task roles, and the tasks' security group (egress
- * only; whoever fronts the service adds ingress from its own security group).
+ * only; whoever fronts the service adds ingress from its own security group, e.g.
+ * `loadBalancer.attach(service)`).
  */
-export class FargateService extends Construct {
-  public readonly cluster: EcsCluster;
-  public readonly service: EcsService;
-  public readonly taskDefinition: EcsTaskDefinition;
-  public readonly securityGroup: SecurityGroup;
-  public readonly logGroups: Readonly<Record<string, CloudwatchLogGroup>>;
-  public readonly roles: TaskRoles;
+export class FargateService extends Construct implements LoadBalancedService {
+  /** The ECS service's name. */
+  public readonly name: string;
+  /** The cluster's name. */
+  public readonly clusterName: string;
+  /** The ECS service's ARN (in provider 5.x its id; 6.x adds an `arn` attribute). */
+  public readonly arn: string;
+  /** Log group name of each container. */
+  public readonly logGroupNames: Readonly<Record<string, string>>;
+  /** Security group of the tasks. */
+  public readonly securityGroupId: string;
+  private readonly cluster: EcsCluster;
+  private readonly service: EcsService;
+  private readonly taskDefinition: EcsTaskDefinition;
+  private readonly securityGroup: SecurityGroup;
+  private readonly logGroups: Readonly<Record<string, CloudwatchLogGroup>>;
+  private readonly roles: TaskRoles;
+  private readonly registrations: TargetRegistration[] = [];
 
-  constructor(scope: Construct, id: string, props: FargateServiceProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: FargateServiceProps,
+  ) {
     super(scope, id);
     this.cluster = new EcsCluster(this, "cluster", {
       name: props.name,
@@ -92,6 +108,31 @@ export class FargateService extends Construct {
     this.taskDefinition = this.createTaskDefinition(props);
     this.securityGroup = this.createSecurityGroup(props);
     this.service = this.createService(props);
+    this.name = this.service.name;
+    this.clusterName = this.cluster.name;
+    this.arn = this.service.id;
+    this.logGroupNames = Object.fromEntries(Object.entries(this.logGroups).map(([container, group]) => [container, group.name]));
+    this.securityGroupId = this.securityGroup.id;
+  }
+
+  /**
+   * Registers containers with target groups (the service's `load_balancer` blocks, which give it a
+   * health check grace period), and creates the service after `createdAfter`. Called by whoever
+   * fronts the service, e.g. `LoadBalancer.attach`.
+   */
+  registerTargets(targets: readonly TargetRegistration[], createdAfter: readonly ITerraformDependable[]): void {
+    for (const target of targets) {
+      const container = this.props.containers[target.containerName];
+      if (container?.port !== target.containerPort) {
+        throw new ConstructPropsError(
+          `Invalid target of ${this.props.name}: no container "${target.containerName}" listens on port ${target.containerPort} (containers: ${Object.entries(this.props.containers).map(([name, spec]) => `${name}:${spec.port}`).join(", ")})`,
+        );
+      }
+    }
+    this.registrations.push(...targets);
+    this.service.putLoadBalancer(this.registrations.map((target) => ({ ...target })));
+    this.service.healthCheckGracePeriodSeconds = this.props.healthCheckGracePeriodSeconds ?? 60;
+    this.service.dependsOn = [...(this.service.dependsOn ?? []), ...createdAfter.map((resource) => dependable(resource))];
   }
 
   private createRoles(props: FargateServiceProps): TaskRoles {
@@ -152,7 +193,6 @@ export class FargateService extends Construct {
   }
 
   private createService(props: FargateServiceProps): EcsService {
-    const hasLoadBalancers = (props.loadBalancers ?? []).length > 0;
     return new EcsService(this, "service", {
       name: props.name,
       cluster: this.cluster.arn,
@@ -170,8 +210,6 @@ export class FargateService extends Construct {
         securityGroups: [this.securityGroup.id],
         assignPublicIp: props.assignPublicIp,
       },
-      loadBalancer: props.loadBalancers,
-      healthCheckGracePeriodSeconds: hasLoadBalancers ? (props.healthCheckGracePeriodSeconds ?? 60) : undefined,
       // Autoscaling owns the task count once the service exists.
       lifecycle: { ignoreChanges: ["desired_count"] },
     });
