@@ -53,7 +53,7 @@ export class EcrRepository extends Construct {
   /** `<account>.dkr.ecr.<region>.amazonaws.com/<name>` */
   public readonly repositoryUrl: string;
   public readonly arn: string;
-  public readonly repository: EcrRepositoryResource;
+  private readonly repository: EcrRepositoryResource;
 
   constructor(scope: Construct, id: string, props: EcrRepositoryProps) {
     super(scope, id);

@@ -59,10 +59,6 @@ export interface ScaleFromZeroProps extends ServiceMetricsSource {
  * The timeline and its AWS sources: docs/traffic-and-scaling.md; the replay test checks it.
  */
 export class ScaleFromZero extends Construct {
-  public readonly wakeAlarm: CloudwatchMetricAlarm;
-  public readonly idleAlarm: CloudwatchMetricAlarm;
-  public readonly wakePolicy: AppautoscalingPolicy;
-  public readonly idlePolicy: AppautoscalingPolicy;
 
   constructor(scope: Construct, id: string, props: ScaleFromZeroProps) {
     super(scope, id);
@@ -87,13 +83,13 @@ export class ScaleFromZero extends Construct {
         },
       });
     // Bounds are relative to the alarm threshold (1): at or above it for wake, below it for idle.
-    this.wakePolicy = policy("wake", 1, { metricIntervalLowerBound: "0" });
-    this.idlePolicy = policy("idle", 0, { metricIntervalUpperBound: "0" });
+    const wakePolicy = policy("wake", 1, { metricIntervalLowerBound: "0" });
+    const idlePolicy = policy("idle", 0, { metricIntervalUpperBound: "0" });
 
     const { cpuSamples, runningTasks } = runningTaskQueries(props, "Maximum");
     const requests = () => requestCount("requests", props.loadBalancerArnSuffix);
     const elb5xx = () => loadBalancer5xxCount("elb5xx", props.loadBalancerArnSuffix);
-    this.wakeAlarm = new CloudwatchMetricAlarm(this, "wake-alarm", {
+    new CloudwatchMetricAlarm(this, "wake-alarm", {
       alarmName: derivedName.scaling(props.serviceName, "wake"),
       alarmDescription: `The load balancer answered 503 for ${props.serviceName} while no task ran: start one`,
       comparisonOperator: "GreaterThanOrEqualToThreshold",
@@ -103,9 +99,9 @@ export class ScaleFromZero extends Construct {
       // FILL makes every minute a datapoint; should none exist, nothing proves a visitor came.
       treatMissingData: "notBreaching",
       metricQuery: [elb5xx(), requests(), cpuSamples, runningTasks, expressionQuery("wake", WAKE_EXPRESSION, "503s while no task runs")],
-      alarmActions: [this.wakePolicy.arn],
+      alarmActions: [wakePolicy.arn],
     });
-    this.idleAlarm = new CloudwatchMetricAlarm(this, "idle-alarm", {
+    new CloudwatchMetricAlarm(this, "idle-alarm", {
       alarmName: derivedName.scaling(props.serviceName, "idle"),
       alarmDescription: `No request reached ${props.serviceName} for ${props.idleMinutes} minutes: scale to zero`,
       comparisonOperator: "LessThanThreshold",
@@ -115,7 +111,7 @@ export class ScaleFromZero extends Construct {
       // An idle load balancer publishes no datapoint at all: silence is idleness.
       treatMissingData: "breaching",
       metricQuery: [requests(), elb5xx(), expressionQuery("idle", IDLE_EXPRESSION, "Requests per minute, 503s included")],
-      alarmActions: [this.idlePolicy.arn],
+      alarmActions: [idlePolicy.arn],
     });
   }
 }

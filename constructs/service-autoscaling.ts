@@ -39,12 +39,7 @@ export interface ServiceAutoscalingProps {
  *     so CPU never takes the service from 1 to 0. Only the idle path does that.
  */
 export class ServiceAutoscaling extends Construct {
-  public readonly target: AppautoscalingTarget;
-  public readonly cpuPolicy: AppautoscalingPolicy;
-  /** Only with minCapacity 0. */
-  public readonly scaleFromZero?: ScaleFromZero;
-  /** Only with minCapacity 0 and maxCapacity >= 2. */
-  public readonly cpuScaleInAlarm?: CloudwatchMetricAlarm;
+  private readonly target: AppautoscalingTarget;
 
   constructor(scope: Construct, id: string, props: ServiceAutoscalingProps) {
     super(scope, id);
@@ -62,7 +57,7 @@ export class ServiceAutoscaling extends Construct {
       minCapacity: props.minCapacity,
       maxCapacity: props.maxCapacity,
     });
-    this.cpuPolicy = new AppautoscalingPolicy(this, "cpu", {
+    new AppautoscalingPolicy(this, "cpu", {
       name: derivedName.scaling(props.serviceName, "cpu"),
       policyType: "TargetTrackingScaling",
       serviceNamespace: this.target.serviceNamespace,
@@ -77,13 +72,13 @@ export class ServiceAutoscaling extends Construct {
       },
     });
     if (!sleeps) return;
-    this.scaleFromZero = new ScaleFromZero(this, "scale-from-zero", {
+    new ScaleFromZero(this, "scale-from-zero", {
       target: this.target,
       clusterName: props.clusterName,
       serviceName: props.serviceName,
       ...props.scaleFromZero!,
     });
-    if (props.maxCapacity >= 2) this.cpuScaleInAlarm = this.addCpuScaleIn(props);
+    if (props.maxCapacity >= 2) this.addCpuScaleIn(props);
   }
 
   /**

@@ -145,7 +145,7 @@ export class EnvironmentStack extends TerraformStack {
       description: "DNS name of the load balancer (point the site's DNS record at it)",
     });
     new TerraformOutput(this, "site_url", { value: this.loadBalancer.url, description: "URL of the site through the load balancer" });
-    new TerraformOutput(this, "alerts_topic_arn", { value: alerting.topic.arn, description: "SNS topic of the environment's alerts" });
+    new TerraformOutput(this, "alerts_topic_arn", { value: alerting.topicArn, description: "SNS topic of the environment's alerts" });
   }
 
   /** Configured load balancer subnets must be in the tasks' VPC; Terraform checks it before any change. */
