@@ -142,8 +142,10 @@ export class LoadBalancer extends Construct {
 
   /**
    * Puts `service` behind this load balancer: each container registers with its target group,
-   * the service is created after the listeners and rules (ECS refuses a target group that no
-   * listener uses yet), and each target's port opens from this load balancer to the tasks only.
+   * the service is created after the listeners and rules, and each target's port opens from this
+   * load balancer to the tasks only. The order matters: CreateService refuses a target group that
+   * no listener uses yet ("InvalidParameterException: The target group ... does not have an
+   * associated load balancer"; aws-cdk's listeners add the same dependency, aws/aws-cdk#1139).
    */
   attach(service: LoadBalancedService): void {
     if (this.attached) throw new ConstructPropsError(`Invalid attach to load balancer ${this.node.path}: it already fronts a service`);
