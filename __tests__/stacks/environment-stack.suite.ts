@@ -1,4 +1,6 @@
 import { IMAGE_TAG_PATTERN } from "../../stacks/environment-stack";
+import { parseSecretReference } from "../../config/secrets";
+import { secretVariable } from "../../stacks/secrets";
 import { matchesAction } from "../iam-evaluation";
 import { configFrom, MINIMAL_SHARED, synthEnvironment, synthProject } from "../helpers";
 
@@ -256,4 +258,31 @@ describe("environment stack", () => {
 
 test("the minimal shared file is enough for a valid project", () => {
   expect(() => configFrom({ staging: "" }, MINIMAL_SHARED)).not.toThrow();
+});
+
+describe("secret references, resolved for a container and its execution role", () => {
+  const location = { partition: "aws", region: "eu-west-3", accountId: "123456789012" };
+  const resolve = (value: string) => secretVariable("NAME", parseSecretReference(value)!, location);
+
+  test("an SSM parameter name becomes its ARN in the stack's account and region, read and granted alike", () => {
+    expect(resolve("ssm:/city-guided/staging/DATABASE_URL")).toEqual({
+      variable: "NAME",
+      valueFrom: "arn:aws:ssm:eu-west-3:123456789012:parameter/city-guided/staging/DATABASE_URL",
+      store: "ssm",
+      iamResource: "arn:aws:ssm:eu-west-3:123456789012:parameter/city-guided/staging/DATABASE_URL",
+    });
+  });
+
+  test("an SSM parameter ARN is kept as given", () => {
+    const arn = "arn:aws:ssm:eu-central-1:210987654321:parameter/shared/TOKEN";
+    expect(resolve(arn)).toMatchObject({ valueFrom: arn, store: "ssm", iamResource: arn });
+  });
+
+  test("a Secrets Manager ARN with a JSON key is read as given and granted on the whole secret", () => {
+    expect(resolve("arn:aws:secretsmanager:eu-west-3:123456789012:secret:stripe-AbC123:key::")).toMatchObject({
+      valueFrom: "arn:aws:secretsmanager:eu-west-3:123456789012:secret:stripe-AbC123:key::",
+      store: "secretsmanager",
+      iamResource: "arn:aws:secretsmanager:eu-west-3:123456789012:secret:stripe-AbC123",
+    });
+  });
 });
