@@ -104,7 +104,7 @@ export class EnvironmentStack extends TerraformStack {
 
   /** The ALB: web by default, API_PATH_PATTERNS to api, health checks from config. */
   private addLoadBalancer(config: EnvironmentConfig, name: string, network: { vpcId: string; loadBalancerSubnetIds: string[] }): LoadBalancer {
-    const loadBalancer = new LoadBalancer(this, "load-balancer", {
+    return new LoadBalancer(this, "load-balancer", {
       name,
       vpcId: network.vpcId,
       subnetIds: network.loadBalancerSubnetIds,
@@ -116,7 +116,6 @@ export class EnvironmentStack extends TerraformStack {
       deletionProtection: config.loadBalancer.deletionProtection,
       subnetVpcCheck: this.subnetVpcCheck(config),
     });
-    return loadBalancer;
   }
 
   /** Autoscaling (from zero when min is 0), alerts, and the outputs an operator needs next. */
