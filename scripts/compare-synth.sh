@@ -38,11 +38,7 @@ commit="$(git rev-parse --verify --quiet "${ref}^{commit}")" || fail "unknown gi
 
 scratch="$(mktemp -d)"
 base="$scratch/base"
-cleanup() {
-  git -C "$root" worktree remove --force "$base" >/dev/null 2>&1 || true
-  rm -rf "$scratch"
-}
-trap cleanup EXIT
+trap 'git -C "$root" worktree remove --force "$base" >/dev/null 2>&1 || true; rm -rf "$scratch"' EXIT
 
 git worktree add --quiet --detach "$base" "$commit" || fail "cannot check out $ref in a temporary worktree"
 ln -s "$root/node_modules" "$base/node_modules"
