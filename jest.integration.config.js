@@ -1,6 +1,7 @@
 /**
- * Integration tests: the operations commands against moto's server mode (a real AWS emulator),
- * started on 127.0.0.1 by globalSetup and stopped by globalTeardown. Needs Python 3 and moto:
+ * Integration tests: the operations commands against moto's server mode (a real AWS emulator,
+ * patched by __tests__/emulator/ as for `npm run test:apply`), started on 127.0.0.1 by globalSetup
+ * and stopped by globalTeardown. Needs Python 3 and moto:
  * see docs/operations.md. `npm test` does not run these.
  */
 module.exports = {

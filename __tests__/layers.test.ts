@@ -23,17 +23,7 @@ describe("layers", () => {
 
   // Constructs stand on their own: they take what they need as props and throw ConstructPropsError;
   // config/ and the stacks translate, never the reverse.
-  // The IAM constructs still import config/ until their rework (issue 12, another branch) is
-  // merged: whoever merges it empties this list, which the second test keeps honest.
-  const IAM_FILES_NOT_YET_REWORKED = ["ci-roles.ts", "delivery-roles.ts", "deploy-role.ts", "github-oidc.ts", "pipeline-calls.ts", "tag-scoped-permissions.ts"];
-
   test("constructs/ imports nothing from config/, ops/, policy/, stacks/ or cli/", () => {
-    const importers = importersOf("constructs", ["config", "ops", "policy", "stacks", "cli"]);
-    expect(importers.filter((name) => !IAM_FILES_NOT_YET_REWORKED.includes(name))).toEqual([]);
-  });
-
-  test("every file still allowed to reach above constructs/ does", () => {
-    const importers = importersOf("constructs", ["config", "ops", "policy", "stacks", "cli"]);
-    expect(IAM_FILES_NOT_YET_REWORKED.filter((name) => !importers.includes(name))).toEqual([]);
+    expect(importersOf("constructs", ["config", "ops", "policy", "stacks", "cli"])).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@ import { runPlanGuard, stackNameOf } from "../policy/plan-guard-cli";
 import { UserError } from "../cli/errors";
 import { parsePlan } from "../policy/plan-read";
 
-// Fixtures follow Terraform's JSON output format (`terraform show -json <planfile>`, format_version 1.2).
+// image-rollout.json, no-changes.json, protected-deletes.json and registry-import.json are real `terraform show -json` plans of
+// `npm run test:apply` (re-record: scripts/record-plan-fixtures.sh); the others are hand-written in its format.
 const PLANS = join(__dirname, "fixtures", "plans");
 const fixture = (name: string) => join(PLANS, name);
 const analysisOf = (name: string, stack = "staging") => analyzePlan(stack, parsePlan(readFileSync(fixture(name), "utf8"), name));
@@ -40,19 +41,34 @@ describe("plan analysis", () => {
     const analysis = analysisOf("image-rollout.json");
     expect(analysis.imageRolloutOnly).toBe(true);
     expect(analysis.changes.filter((change) => change.kind !== "read").every((change) => change.imageRollout)).toBe(true);
-    expect(analysis.changes[0].imageChanges).toEqual([
-      { container: "api", before: expect.stringMatching(/city-guided-api:sha-aaa111$/), after: expect.stringMatching(/city-guided-api:sha-bbb222$/) },
-      { container: "web", before: expect.stringMatching(/city-guided-web:sha-aaa111$/), after: expect.stringMatching(/city-guided-web:sha-bbb222$/) },
+    const taskDefinition = analysis.changes.find((change) => change.type === "aws_ecs_task_definition");
+    expect(taskDefinition?.imageChanges).toEqual([
+      { container: "api", before: expect.stringMatching(/city-guided-api:a{40}$/), after: expect.stringMatching(/city-guided-api:b{40}$/) },
+      { container: "web", before: expect.stringMatching(/city-guided-web:a{40}$/), after: expect.stringMatching(/city-guided-web:b{40}$/) },
     ]);
   });
 
+  const taskDefinitionOf = (plan: any) => plan.resource_changes.find((change: any) => change.type === "aws_ecs_task_definition").change;
+
   test("a task definition change beyond the image is an infrastructure change", () => {
     const plan = JSON.parse(readFileSync(fixture("image-rollout.json"), "utf8"));
-    const after = plan.resource_changes[0].change.after;
+    const after = taskDefinitionOf(plan).after;
+    expect(after.container_definitions).toMatch(/"readonlyRootFilesystem": ?true/);
     after.container_definitions = after.container_definitions.replace(/"readonlyRootFilesystem": ?true/, '"readonlyRootFilesystem": false');
     const analysis = analyzePlan("staging", parsePlan(JSON.stringify(plan), "plan.json"));
     expect(analysis.imageRolloutOnly).toBe(false);
-    expect(analysis.changes[0].imageRollout).toBe(false);
+    expect(analysis.changes.find((change) => change.type === "aws_ecs_task_definition")?.imageRollout).toBe(false);
+  });
+
+  test("a replaced task definition: a newly set attribute is a change, what ECS filled in on the old one is not", () => {
+    const plan = JSON.parse(readFileSync(fixture("image-rollout.json"), "utf8"));
+    const change = taskDefinitionOf(plan);
+    // Real plans: `before` has ECS's `volumesFrom: []` and `ipc_mode: ""`, `after` has neither.
+    expect(change.before.container_definitions).toContain('"volumesFrom":[]');
+    expect(change.before.ipc_mode).toBe("");
+    expect(change.after.ipc_mode).toBeNull();
+    change.after.ipc_mode = "host";
+    expect(analyzePlan("staging", parsePlan(JSON.stringify(plan), "plan.json")).imageRolloutOnly).toBe(false);
   });
 
   test("a service update beyond its task definition is not part of a rollout", () => {
@@ -62,23 +78,34 @@ describe("plan analysis", () => {
 });
 
 describe("migration: the first registry plan imports the existing repositories", () => {
-  // registry-import.json: what `terraform show -json` writes for import blocks (Terraform >= 1.5):
-  // `change.importing.id` on the repositories, actions no-op (identical) or update (our tags).
+  // registry-import.json: the real first plan of `registry` with INFRA_ECR_IMPORT_EXISTING=true while the
+  // repositories exist (`npm run test:apply -- --record`): `change.importing.id` on both repositories,
+  // actions no-op (identical to our config); everything else in the stack is created.
   const api = "aws_ecr_repository.api-repository_50B8A359";
   const web = "aws_ecr_repository.web-repository_034C9A3D";
+  /** The import plan as it is when the existing repository differs from our config (tags): import, then update. */
+  const importThenUpdate = () => {
+    const plan = JSON.parse(readFileSync(fixture("registry-import.json"), "utf8"));
+    plan.resource_changes.find((change: any) => change.address === api).change.actions = ["update"];
+    return JSON.stringify(plan);
+  };
 
   test("both repositories are imports, with their ids, and not protected changes", () => {
     const analysis = analysisOf("registry-import.json", "registry");
-    expect(analysis.counts).toEqual({ create: 3, update: 0, replace: 0, delete: 0, import: 2 });
-    expect(changeOf("registry-import.json", api)).toMatchObject({ kind: "import", actions: ["update"], importId: "city-guided-api", protectedReason: undefined });
+    expect(analysis.counts).toMatchObject({ update: 0, replace: 0, delete: 0, import: 2 });
+    expect(analysis.counts.create).toBeGreaterThan(0);
+    expect(changeOf("registry-import.json", api)).toMatchObject({ kind: "import", actions: ["no-op"], importId: "city-guided-api", protectedReason: undefined });
     expect(changeOf("registry-import.json", web)).toMatchObject({ kind: "import", actions: ["no-op"], importId: "city-guided-web", protectedReason: undefined });
     expect(guard([analysis], []).blocked).toEqual([]);
+    const updated = analyzePlan("registry", parsePlan(importThenUpdate(), "plan.json"));
+    expect(updated.changes.find((change) => change.address === api)).toMatchObject({ kind: "import", actions: ["update"], protectedReason: undefined });
   });
 
   test("the guard exits 0 and its summary says the imports are safe, in words", () => {
-    const output = runPlanGuard(["cdktf.out/stacks/registry/plan.json"], () => readFileSync(fixture("registry-import.json"), "utf8"));
+    const output = runPlanGuard(["cdktf.out/stacks/registry/plan.json"], importThenUpdate);
+    const creates = analysisOf("registry-import.json", "registry").counts.create;
     expect(output).toMatchObject({ exitCode: 0, stderr: "" });
-    expect(output.stdout).toContain("| registry | 3 | 0 | 0 | 0 | 2 | infrastructure change |");
+    expect(output.stdout).toContain(`| registry | ${creates} | 0 | 0 | 0 | 2 | infrastructure change |`);
     expect(output.stdout).toContain("✅ 2 imports: safe. Terraform adopts objects that already exist (import blocks); it does not create, replace or delete them");
     expect(output.stdout).toContain(
       `- **import** \`${api}\`: safe, adopts the existing object \`city-guided-api\` into the state, nothing is created or deleted; then updates it in place`,
@@ -116,25 +143,43 @@ describe("protected resources", () => {
     for (const reason of Object.values(PROTECTED_RESOURCES)) expect(reason.length).toBeGreaterThan(30);
   });
 
-  test("deleting or replacing (either order) a protected resource is blocked", () => {
-    const result = guard([analysisOf("protected-deletes.json")], []);
+  // protected-deletes.json: the registry's real destroy plan, recorded with prevent_destroy lifted.
+  test("deleting a protected resource is blocked; what is not protected is not", () => {
+    const result = guard([analysisOf("protected-deletes.json", "registry")], []);
     expect(result.blocked.map((change) => `${change.kind} ${change.type}`)).toEqual([
       "delete aws_ecr_repository",
-      "delete aws_s3_bucket",
+      "delete aws_ecr_repository",
+      "delete aws_iam_openid_connect_provider",
+    ]);
+    expect(analysisOf("protected-deletes.json", "registry").counts.delete).toBeGreaterThan(3);
+  });
+
+  test("replacing a protected resource, in either order, is blocked", () => {
+    const plan = JSON.parse(readFileSync(fixture("protected-deletes.json"), "utf8"));
+    const replace = (type: string, actions: string[]) => {
+      const change = plan.resource_changes.find((candidate: any) => candidate.type === type);
+      change.change.actions = actions;
+      change.change.after = change.change.before;
+    };
+    replace("aws_ecr_repository", ["delete", "create"]);
+    replace("aws_iam_openid_connect_provider", ["create", "delete"]);
+    const result = guard([analyzePlan("registry", parsePlan(JSON.stringify(plan), "plan.json"))], []);
+    expect(result.blocked.map((change) => `${change.kind} ${change.type}`)).toEqual([
+      "replace aws_ecr_repository",
+      "delete aws_ecr_repository",
       "replace aws_iam_openid_connect_provider",
-      "replace aws_alb",
     ]);
   });
 
   test("--allow-destroy lets one named change through; stack-scoped overrides apply to their stack only", () => {
     const staging = analysisOf("protected-deletes.json", "staging");
     const production = analysisOf("protected-deletes.json", "production");
-    const address = "aws_s3_bucket.assets_1234ABCD";
+    const address = "aws_ecr_repository.api-repository_50B8A359";
     const scoped = guard([staging, production], [`staging:${address}`]);
     expect(scoped.allowed.map((change) => `${change.stack}:${change.address}`)).toEqual([`staging:${address}`]);
     expect(scoped.blocked.map((change) => `${change.stack}:${change.address}`)).toContain(`production:${address}`);
     expect(guard([staging, production], [address]).allowed).toHaveLength(2);
-    expect(guard([staging], ["aws_s3_bucket.other"]).unusedOverrides).toEqual(["aws_s3_bucket.other"]);
+    expect(guard([staging], ["aws_ecr_repository.other"]).unusedOverrides).toEqual(["aws_ecr_repository.other"]);
   });
 });
 
@@ -143,7 +188,7 @@ describe("npm run plan-guard", () => {
     const output = runPlanGuard([fixture("image-rollout.json"), "--stack", "staging"]);
     expect(output.exitCode).toBe(0);
     expect(output.stdout).toContain("| staging | 0 | 1 | 1 | 0 | 0 | image rollout only |");
-    expect(output.stdout).toMatch(/- api: `[^`]+:sha-aaa111` → `[^`]+:sha-bbb222`/);
+    expect(output.stdout).toMatch(/- api: `[^`]+:a{40}` → `[^`]+:b{40}`/);
     expect(output.stdout).toContain("forced by `container_definitions`");
   });
 

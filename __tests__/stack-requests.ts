@@ -16,7 +16,7 @@ export interface StackRequest {
   /**
    * Whether another environment's deploy role must be refused this request. False for the calls
    * that AWS authorizes on "*" (no resource type) and for the follow-up calls on a new KMS key,
-   * which are allowed before its tags count (see tag-scoped-permissions.ts).
+   * which are allowed before its tags count (see deploy-role-tagged-resources.ts).
    */
   readonly scoped: boolean;
 }

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { IMAGE_TAG_PATTERN } from "../stacks/environment-stack";
 
 const WORKFLOWS = join(__dirname, "../.github/workflows");
-/** The CI roles' maximum session length (constructs/ci-roles.ts), which the workflows' credentials use. */
+/** The CI roles' maximum session length (constructs/github-role.ts), which the workflows' credentials use. */
 const ROLE_SESSION_MINUTES = 60;
 
 type Step = { uses?: string; with?: Record<string, unknown>; run?: string };

@@ -2,6 +2,7 @@ import { problemAt, type EnvEntry } from "./env-file";
 import type { ConfigProblem } from "./errors";
 import { CONTAINER_NAMES, type ContainerConfig, type ContainerName } from "./model";
 import { intendedSpelling } from "./prefixes";
+import type { SharedValidation } from "./shared-validation";
 import { nameLooksSecret, parseSecretReference, SECRET_REFERENCE_RULE, valueLooksSecret } from "./secrets";
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -10,66 +11,92 @@ const SECRET_PREFIX = "SECRET_";
 
 export type ContainerVariables = Pick<ContainerConfig, "environment" | "secrets">;
 
+/** What one entry becomes: a secret or a plain variable of some containers. */
+interface ContainerEntry {
+  readonly targets: readonly ContainerName[];
+  readonly name: string;
+  readonly secret: boolean;
+}
+
 /**
  * Splits non-INFRA keys into each container's environment and secrets.
  * `KEY` reaches both containers; `API__KEY` / `WEB__KEY` only that one (and wins over `KEY` there).
  * `SECRET_NAME` (or `API__SECRET_NAME`) is a reference that becomes the variable NAME.
+ * The shared file's entries are checked once (config/shared-validation.ts).
  */
-export function resolveContainers(entries: ReadonlyMap<string, EnvEntry>, problems: ConfigProblem[]): Record<ContainerName, ContainerVariables> | undefined {
+export function resolveContainers(
+  entries: ReadonlyMap<string, EnvEntry>,
+  problems: ConfigProblem[],
+  shared?: SharedValidation,
+): Record<ContainerName, ContainerVariables> | undefined {
   const perContainer = Object.fromEntries(
     CONTAINER_NAMES.map((name) => [name, { environment: new Map<string, EnvEntry>(), secrets: new Map<string, EnvEntry>() }]),
   ) as Record<ContainerName, { environment: Map<string, EnvEntry>; secrets: Map<string, EnvEntry> }>;
-  const before = problems.length;
+  let valid = true;
   // Unscoped keys first, so that scoped ones override them. A reserved prefix in the wrong case is
   // reported by checkPrefixCase (config/prefixes.ts) and never becomes a variable.
   const ordered = [...entries.values()].filter((entry) => !entry.key.startsWith("INFRA_") && !intendedSpelling(entry.key)).sort((a, b) => Number(SCOPED.test(a.key)) - Number(SCOPED.test(b.key)));
   for (const entry of ordered) {
-    const scoped = SCOPED.exec(entry.key);
-    let targets: readonly ContainerName[] = CONTAINER_NAMES;
-    let name = entry.key;
-    if (scoped) {
-      const container = scoped[1].toLowerCase() as ContainerName;
-      if (scoped[1] !== scoped[1].toUpperCase() || !CONTAINER_NAMES.includes(container)) {
-        problems.push({ ...problemAt(entry, true), rule: `unknown container scope "${scoped[1]}__": use ${CONTAINER_NAMES.map((c) => `${c.toUpperCase()}__`).join(" or ")}` });
-        continue;
-      }
-      targets = [container];
-      name = scoped[2];
-    }
-    if (name.startsWith(SECRET_PREFIX)) {
-      const variable = name.slice(SECRET_PREFIX.length);
-      if (!VARIABLE_NAME.test(variable)) {
-        problems.push({ ...problemAt(entry, true), rule: "SECRET_ must be followed by the variable name the container sees" });
-      } else if (!parseSecretReference(entry.value)) {
-        problems.push({ ...problemAt(entry, true), rule: `looks like a secret value, which must never be committed: it ${SECRET_REFERENCE_RULE}` });
-      } else {
-        for (const target of targets) perContainer[target].secrets.set(variable, entry);
-      }
+    const classified = shared ? shared.entry(entry, problems, classify) : classify(entry, problems);
+    if (!classified) {
+      valid = false;
       continue;
     }
-    if (nameLooksSecret(name) || valueLooksSecret(entry.value, name)) {
-      problems.push({
-        ...problemAt(entry, true),
-        rule: `looks like a secret: store it in SSM Parameter Store or Secrets Manager and set SECRET_${name}=<reference> instead`,
-      });
-      continue;
-    }
-    for (const target of targets) perContainer[target].environment.set(name, entry);
+    for (const target of classified.targets) perContainer[target][classified.secret ? "secrets" : "environment"].set(classified.name, entry);
   }
+  const conflicts: ConfigProblem[] = [];
   for (const name of CONTAINER_NAMES) {
     for (const [variable, entry] of perContainer[name].secrets) {
       const plain = perContainer[name].environment.get(variable);
       if (plain) {
-        problems.push({ ...problemAt(entry, true), rule: `${variable} is also a plain variable of the ${name} container (${plain.file}:${plain.line}): keep one` });
+        conflicts.push({ ...problemAt(entry, true), rule: `${variable} is also a plain variable of the ${name} container (${plain.file}:${plain.line}): keep one` });
       }
     }
   }
-  if (problems.length > before) return undefined;
+  if (shared) shared.report(problems, conflicts);
+  else problems.push(...conflicts);
+  if (!valid || conflicts.length > 0) return undefined;
   const variables = (name: ContainerName): ContainerVariables => ({
     environment: Object.fromEntries([...perContainer[name].environment].map(([key, entry]) => [key, entry.value])),
     secrets: [...perContainer[name].secrets].map(([variable, entry]) => ({ variable, reference: parseSecretReference(entry.value)! })),
   });
   return { api: variables("api"), web: variables("web") };
+}
+
+/** One entry's containers and variable, or undefined after pushing what is wrong with it. */
+function classify(entry: EnvEntry, problems: ConfigProblem[]): ContainerEntry | undefined {
+  const scoped = SCOPED.exec(entry.key);
+  let targets: readonly ContainerName[] = CONTAINER_NAMES;
+  let name = entry.key;
+  if (scoped) {
+    const container = scoped[1].toLowerCase() as ContainerName;
+    if (scoped[1] !== scoped[1].toUpperCase() || !CONTAINER_NAMES.includes(container)) {
+      problems.push({ ...problemAt(entry, true), rule: `unknown container scope "${scoped[1]}__": use ${CONTAINER_NAMES.map((c) => `${c.toUpperCase()}__`).join(" or ")}` });
+      return undefined;
+    }
+    targets = [container];
+    name = scoped[2];
+  }
+  if (name.startsWith(SECRET_PREFIX)) {
+    const variable = name.slice(SECRET_PREFIX.length);
+    if (!VARIABLE_NAME.test(variable)) {
+      problems.push({ ...problemAt(entry, true), rule: "SECRET_ must be followed by the variable name the container sees" });
+      return undefined;
+    }
+    if (!parseSecretReference(entry.value)) {
+      problems.push({ ...problemAt(entry, true), rule: `looks like a secret value, which must never be committed: it ${SECRET_REFERENCE_RULE}` });
+      return undefined;
+    }
+    return { targets, name: variable, secret: true };
+  }
+  if (nameLooksSecret(name) || valueLooksSecret(entry.value, name)) {
+    problems.push({
+      ...problemAt(entry, true),
+      rule: `looks like a secret: store it in SSM Parameter Store or Secrets Manager and set SECRET_${name}=<reference> instead`,
+    });
+    return undefined;
+  }
+  return { targets, name, secret: false };
 }
 
 /** The variable each container's listening port is passed in (city-guided's images read it). */

@@ -24,25 +24,24 @@ const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
+/*
+ * zod's own primitives, narrowed to what the env files have always accepted: zod's `coerce`
+ * alone would take `0x10`, `1e3` or ` 5`, and its `stringbool` `yes`, `on` or `TRUE`
+ * (__tests__/config-keys.test.ts keeps them refused).
+ */
+
+/** Decimal digits only, then zod's integer bounds. */
 function integer(min: number, max: number): z.ZodType<number, string> {
-  return z
-    .string()
-    .refine((value) => /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max)
-    .transform(Number);
+  return z.string().regex(/^\d+$/).pipe(z.coerce.number<string>().int().min(min).max(max));
 }
 
-function oneOf<T extends string | number>(values: readonly T[]): z.ZodType<T, string> {
-  const asText = values.map(String);
-  return z
-    .string()
-    .refine((value) => asText.includes(value))
-    .transform((value) => values[asText.indexOf(value)]);
+/** One of a set of numbers, written as the number's text (`1024`, not `01024`). */
+function oneOfNumbers(values: readonly number[]): z.ZodType<number, string> {
+  return z.enum(values.map(String) as [string, ...string[]]).transform(Number);
 }
 
-const boolean: z.ZodType<boolean, string> = z
-  .string()
-  .refine((value) => value === "true" || value === "false")
-  .transform((value) => value === "true");
+/** Exactly `true` or `false`. */
+const boolean: z.ZodType<boolean, string> = z.stringbool({ truthy: ["true"], falsy: ["false"], case: "sensitive" });
 
 function list(item: RegExp): z.ZodType<string[], string> {
   return z
@@ -55,11 +54,8 @@ function matching(pattern: RegExp): z.ZodType<string, string> {
   return z.string().regex(pattern);
 }
 
-const optional = (pattern: RegExp): z.ZodType<string | undefined, string> =>
-  z
-    .string()
-    .refine((value) => value === "" || pattern.test(value))
-    .transform((value) => (value === "" ? undefined : value));
+/** Empty (the key is unset: undefined) or a value matching `pattern`. */
+const optional = (pattern: RegExp): z.ZodType<string | undefined, string> => z.union([z.literal("").transform(() => undefined), z.string().regex(pattern)]);
 
 const S3_BUCKET = /^(?!\d+\.\d+\.\d+\.\d+$)(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const OCI_TAG_PREFIX = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/;
@@ -92,7 +88,7 @@ export const INFRA_KEYS = {
     description: "Fargate task CPU units (1024 = 1 vCPU)",
     default: "1024",
     allowed: `one of ${FARGATE_CPU_VALUES.join(", ")}`,
-    schema: oneOf(FARGATE_CPU_VALUES),
+    schema: oneOfNumbers(FARGATE_CPU_VALUES),
   },
   INFRA_ECS_MEMORY: {
     scope: "environment",
@@ -106,7 +102,7 @@ export const INFRA_KEYS = {
     description: "CPU architecture of the tasks; must match the images CI builds",
     default: "X86_64",
     allowed: "X86_64 or ARM64",
-    schema: oneOf(["X86_64", "ARM64"] as const),
+    schema: z.enum(["X86_64", "ARM64"]),
   },
   // city-guided's Dockerfiles: both images run as a non-root user (uid 1001) and listen on $PORT,
   // 4000 for api and 3080 for web by default. The project passes each port to its container as PORT.
@@ -150,7 +146,7 @@ export const INFRA_KEYS = {
     description: "Days CloudWatch keeps container logs",
     default: "30",
     allowed: `one of CloudWatch's values: ${LOG_RETENTION_DAYS.join(", ")}`,
-    schema: oneOf(LOG_RETENTION_DAYS),
+    schema: oneOfNumbers(LOG_RETENTION_DAYS),
   },
   INFRA_SUBNET_IDS: {
     scope: "environment",

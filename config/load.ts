@@ -2,21 +2,18 @@ import { join } from "node:path";
 import { PORT_VARIABLE, portVariableProblems, resolveContainers } from "./containers";
 import { parseEnvFile, problemAt, type EnvEntry } from "./env-file";
 import { listEnvFolder, readEnvFile } from "./env-folder";
+import { environmentNameProblem, nestedNameProblems } from "./environment-names";
 import { ConfigError, type ConfigProblem } from "./errors";
-import { GITHUB_KEYS, resolveGitHub } from "./github";
-import { describeFargateMemory, isValidFargateSize } from "./fargate";
-import { checkTrafficCombinations } from "./traffic-rules";
-import { INFRA_KEYS, type InfraKey, type InfraValues, type KeyDefinition } from "./keys";
+import { CROSS_KEY_RULES } from "./cross-key-rules";
+import { GITHUB_KEYS, githubConfig } from "./github";
+import { INFRA_KEYS, type InfraKey, type InfraValues, type KeyDefinition, type KeyScope } from "./keys";
 import type { ContainerConfig, ContainerName, EnvironmentConfig, ProjectConfig, RegistryConfig } from "./model";
 import { checkPrefixCase, intendedSpelling } from "./prefixes";
+import { SharedValidation } from "./shared-validation";
 import { closest } from "./suggest";
 
 /** The shared defaults file; every other `.env.<name>` in the folder is an environment. */
 export const SHARED_FILE = ".env";
-/** Stack names that environments cannot take. */
-export const RESERVED_NAMES: readonly string[] = ["registry"];
-/** Lowercase letters, digits and inner `-`, 1-16 characters: `city-guided-<env>-web` must fit AWS's 32. */
-const ENVIRONMENT_NAME = /^[a-z0-9](?:[a-z0-9-]{0,14}[a-z0-9])?$/;
 
 /** A configuration file's text, with the path shown in error messages. */
 export interface ConfigSource {
@@ -58,40 +55,40 @@ export function buildConfig(shared: ConfigSource, environments: readonly Environ
   const sharedFile = parseEnvFile(shared.text, shared.file);
   problems.push(...sharedFile.problems);
 
-  const registry = resolveRegistry(sharedFile.entries, shared.file, problems);
+  const validation = new SharedValidation(shared.file);
+  const registry = resolveRegistry(sharedFile.entries, validation, problems);
   const resolved: EnvironmentConfig[] = [];
   if (environments.length === 0) {
     problems.push({ file: shared.file, rule: "no environment: add at least one .env.<name> file beside it" });
   }
+  problems.push(...nestedNameProblems(environments));
   for (const source of environments) {
-    if (!ENVIRONMENT_NAME.test(source.name) || RESERVED_NAMES.includes(source.name)) {
-      problems.push({
-        file: source.file,
-        rule: RESERVED_NAMES.includes(source.name)
-          ? `environment name "${source.name}" is reserved for the shared ECR stack`
-          : `environment name "${source.name}" must be 1-16 lowercase letters, digits and inner "-"`,
-      });
+    const nameProblem = environmentNameProblem(source);
+    if (nameProblem) {
+      problems.push(nameProblem);
       continue;
     }
     const envFile = parseEnvFile(source.text, source.file);
     problems.push(...envFile.problems);
-    const environment = resolveEnvironment(source, sharedFile.entries, envFile.entries, registry?.region, problems);
+    const environment = resolveEnvironment(source, { entries: sharedFile.entries, validation }, envFile.entries, registry?.region, problems);
     if (environment) resolved.push(environment);
   }
 
-  const unique = [...new Map(problems.map((problem) => [JSON.stringify(problem), problem])).values()];
-  if (unique.length > 0 || !registry) throw new ConfigError(unique);
+  if (problems.length > 0 || !registry) throw new ConfigError(problems);
   return { registry, environments: resolved };
 }
 
 type Entries = ReadonlyMap<string, EnvEntry>;
 
-function resolveRegistry(entries: Entries, file: string, problems: ConfigProblem[]): RegistryConfig | undefined {
+/** The registry's keys: its own, and the region and state bucket it shares with the environments' defaults. */
+const REGISTRY_VALUE_KEYS = ["INFRA_AWS_REGION", "INFRA_STATE_BUCKET", "INFRA_ECR_IMPORT_EXISTING", "INFRA_ECR_KEEP_IMAGES", "INFRA_ECR_UNTAGGED_DAYS", "INFRA_ECR_RELEASE_TAG_PREFIX", "INFRA_ECR_KEEP_RELEASES", ...GITHUB_KEYS] as const;
+
+function resolveRegistry(entries: Entries, validation: SharedValidation, problems: ConfigProblem[]): RegistryConfig | undefined {
+  const file = validation.file;
   checkInfraKeys(entries, problems);
-  const values = resolveInfraValues(entries, file, problems, ["INFRA_AWS_REGION", "INFRA_STATE_BUCKET", "INFRA_ECR_IMPORT_EXISTING", "INFRA_ECR_KEEP_IMAGES", "INFRA_ECR_UNTAGGED_DAYS", "INFRA_ECR_RELEASE_TAG_PREFIX", "INFRA_ECR_KEEP_RELEASES", ...GITHUB_KEYS]);
+  const values = resolveInfraValues(entries, file, problems, REGISTRY_VALUE_KEYS, validation);
   if (!values) return undefined;
-  const github = resolveGitHub(values, entries, file);
-  problems.push(...github.problems);
+  problems.push(...crossKeyProblems("registry", values as InfraValues, entries, file));
   return {
     region: values.INFRA_AWS_REGION,
     stateBucket: values.INFRA_STATE_BUCKET,
@@ -100,13 +97,13 @@ function resolveRegistry(entries: Entries, file: string, problems: ConfigProblem
     untaggedDays: values.INFRA_ECR_UNTAGGED_DAYS,
     releaseTagPrefix: values.INFRA_ECR_RELEASE_TAG_PREFIX,
     keepReleases: values.INFRA_ECR_KEEP_RELEASES,
-    github: github.config,
+    github: githubConfig(values),
   };
 }
 
 function resolveEnvironment(
   source: EnvironmentSource,
-  shared: Entries,
+  shared: { readonly entries: Entries; readonly validation: SharedValidation },
   own: Entries,
   registryRegion: string | undefined,
   problems: ConfigProblem[],
@@ -118,16 +115,16 @@ function resolveEnvironment(
       problems.push({ ...problemAt(entry), rule: "is a setting of the shared ECR registry: set it in the shared file (env/.env), not per environment" });
     }
   }
-  const merged = new Map([...shared, ...own]);
+  const merged = new Map([...shared.entries, ...own]);
   const environmentKeys = (Object.keys(INFRA_KEYS) as InfraKey[]).filter((key) => INFRA_KEYS[key].scope === "environment");
-  const values = resolveInfraValues(merged, source.file, problems, environmentKeys);
-  const containers = resolveContainers(merged, problems);
+  const values = resolveInfraValues(merged, source.file, problems, environmentKeys, shared.validation);
+  const containers = resolveContainers(merged, problems, shared.validation);
   if (!values) return undefined;
   const crossFieldProblems = [
-    ...checkCombinations(values, merged, source.file),
+    ...crossKeyProblems("environment", values, merged, source.file),
     ...portVariableProblems(merged, { api: { port: values.INFRA_API_PORT, key: "INFRA_API_PORT" }, web: { port: values.INFRA_WEB_PORT, key: "INFRA_WEB_PORT" } }),
   ];
-  problems.push(...crossFieldProblems);
+  shared.validation.report(problems, crossFieldProblems);
   if (crossFieldProblems.length > 0 || !containers || !registryRegion) return undefined;
 
   // Each image listens on $PORT: the container gets its port from the same key as the load balancer.
@@ -182,11 +179,13 @@ function checkInfraKeys(entries: Entries, problems: ConfigProblem[]): void {
   }
 }
 
+/** Each key's value, from its entry (a shared one parsed once) or its default; undefined when one is missing or invalid. */
 function resolveInfraValues<K extends InfraKey>(
   entries: Entries,
   file: string,
   problems: ConfigProblem[],
   keys: readonly K[],
+  shared: SharedValidation,
 ): Pick<InfraValues, K> | undefined {
   const values: Partial<Record<K, unknown>> = {};
   let ok = true;
@@ -198,43 +197,32 @@ function resolveInfraValues<K extends InfraKey>(
       ok = false;
       continue;
     }
-    const result = definition.schema.safeParse(entry ? entry.value : definition.default);
-    if (result.success) {
-      values[key] = result.data;
-    } else {
-      // A rule may add a hint of its own (params.hint), such as the nearest AWS region.
-      const hint = result.error.issues.find((issue) => issue.code === "custom" && issue.params?.hint)?.message;
-      const rule = `must be ${definition.allowed}${hint ? ` (${hint})` : ""}`;
-      problems.push(entry ? { ...problemAt(entry), rule } : { file, key, rule: `invalid default: ${definition.allowed}` });
-      ok = false;
-    }
+    const parsed = entry ? shared.entry(entry, problems, (found, into) => parseValue(definition, found.value, into, found)) : parseValue(definition, definition.default!, problems, undefined, { file, key });
+    if (parsed.ok) values[key] = parsed.value;
+    else ok = false;
   }
   return ok ? (values as Pick<InfraValues, K>) : undefined;
 }
 
-/** Rules that involve several keys, reported on the key a user most likely has to change. */
-function checkCombinations(values: InfraValues, entries: Entries, file: string): ConfigProblem[] {
-  const located = (key: InfraKey, rule: string): ConfigProblem => {
-    const entry = entries.get(key);
-    return entry ? { ...problemAt(entry), rule } : { file, key, value: (INFRA_KEYS[key] as KeyDefinition).default, rule: `${rule} (this is the default)` };
-  };
-  const problems: ConfigProblem[] = [];
-  if (!isValidFargateSize(values.INFRA_ECS_CPU, values.INFRA_ECS_MEMORY)) {
-    problems.push(
-      located("INFRA_ECS_MEMORY", `not a Fargate size for INFRA_ECS_CPU=${values.INFRA_ECS_CPU}: memory must be ${describeFargateMemory(values.INFRA_ECS_CPU)}`),
-    );
-  }
-  if (values.INFRA_API_PORT === values.INFRA_WEB_PORT) {
-    problems.push(located("INFRA_API_PORT", `must differ from INFRA_WEB_PORT (both containers share the task's network interface)`));
-  }
-  if (values.INFRA_MIN_CAPACITY > values.INFRA_MAX_CAPACITY) {
-    problems.push(located("INFRA_MIN_CAPACITY", `must be at most INFRA_MAX_CAPACITY=${values.INFRA_MAX_CAPACITY}`));
-  }
-  if (!values.INFRA_ASSIGN_PUBLIC_IP && values.INFRA_SUBNET_IDS.length === 0) {
-    problems.push(
-      located("INFRA_ASSIGN_PUBLIC_IP", "false requires INFRA_SUBNET_IDS: the default VPC's subnets have no NAT, so tasks without a public IP could not pull images"),
-    );
-  }
-  problems.push(...checkTrafficCombinations(values, located));
-  return problems;
+type Parsed = { readonly ok: true; readonly value: unknown } | { readonly ok: false };
+
+/** One value by its key's schema; a problem names the entry, or the default when no file sets the key. */
+function parseValue(definition: KeyDefinition, value: string, problems: ConfigProblem[], entry?: EnvEntry, unset?: { file: string; key: string }): Parsed {
+  const result = definition.schema.safeParse(value);
+  if (result.success) return { ok: true, value: result.data };
+  // A rule may add a hint of its own (params.hint), such as the nearest AWS region.
+  const hint = result.error.issues.find((issue) => issue.code === "custom" && issue.params?.hint)?.message;
+  const rule = `must be ${definition.allowed}${hint ? ` (${hint})` : ""}`;
+  problems.push(entry ? { ...problemAt(entry), rule } : { ...unset!, rule: `invalid default: ${definition.allowed}` });
+  return { ok: false };
+}
+
+/** The cross-key rules of one scope (config/cross-key-rules.ts), each reported on its key's entry, or on its default. */
+function crossKeyProblems(scope: KeyScope, values: InfraValues, entries: Entries, file: string): ConfigProblem[] {
+  return CROSS_KEY_RULES.filter((rule) => rule.scope === scope).flatMap((rule) => {
+    const broken = rule.check(values);
+    if (broken === undefined) return [];
+    const entry = entries.get(rule.reportOn);
+    return [entry ? { ...problemAt(entry), rule: broken } : { file, key: rule.reportOn, value: (INFRA_KEYS[rule.reportOn] as KeyDefinition).default, rule: `${broken} (this is the default)` }];
+  });
 }

@@ -1,6 +1,6 @@
 import type { InfraValues } from "./keys";
 import type { SecretReference } from "./secrets";
-import { PROJECT, repositoryName } from "../constructs/names";
+import { PROJECT, REPOSITORY_NAMES as REPOSITORIES } from "../constructs/names";
 
 /** The two containers of a task. */
 export const CONTAINER_NAMES = ["api", "web"] as const;
@@ -10,10 +10,7 @@ export type ContainerName = (typeof CONTAINER_NAMES)[number];
 export { PROJECT };
 
 /** Repository name of each container's image. */
-export const REPOSITORY_NAMES: Record<ContainerName, string> = {
-  api: repositoryName("api"),
-  web: repositoryName("web"),
-};
+export const REPOSITORY_NAMES: Readonly<Record<ContainerName, string>> = REPOSITORIES;
 
 export interface ContainerSecret {
   /** Variable name inside the container (SECRET_DATABASE_URL -> DATABASE_URL). */

@@ -2,21 +2,22 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { secretsManagerResource, type SecretReference } from "../config/secrets";
-import { GitHubRole } from "./ci-roles";
-import { pushStatements, readOnlyStatements, stateStatements, workloadStatements, type StateLocation } from "./ci-permissions";
+import { GitHubRole } from "./github-role";
+import { readOnlyStatements, stateStatements, type StateLocation } from "./plan-role-policy";
+import { pushStatements } from "./push-role-policy";
 import { EnvironmentDeployRole } from "./deploy-role";
-import { InvalidInputError } from "../config/errors";
+import { ConstructPropsError } from "./errors";
 import { GitHubOidc, githubSubject, mainWorkflow, PIPELINE_WORKFLOWS } from "./github-oidc";
-import { CI_ROLE_PATH, nestedEnvironments, PIPELINE_ROLE_NAMES, PROJECT_NAME_PATTERN, STATE_KEY_PATTERN } from "./names";
+import { CI_ROLE_PATH, environmentPrefix, PIPELINE_ROLE_NAMES, PROJECT_NAME_PATTERN, STATE_KEY_PATTERN } from "./names";
+import type { WorkloadScope } from "./workload-boundary";
 
 /** One environment as the pipeline's roles see it. */
 export interface DeliveryEnvironment {
   readonly name: string;
   readonly region: string;
   readonly state: StateLocation;
-  /** Secret references of its containers (the workload boundary allows reading exactly these). */
-  readonly secrets: readonly SecretReference[];
+  /** Secrets its containers reference: the workload boundary allows reading these beyond `city-guided/<env>/`. */
+  readonly secrets: Pick<WorkloadScope, "ssmParameters" | "secretsManagerResources">;
 }
 
 export interface DeliveryRolesProps {
@@ -68,6 +69,7 @@ export class DeliveryRoles extends Construct {
   constructor(scope: Construct, id: string, props: DeliveryRolesProps) {
     super(scope, id);
     if (!props.appRepository && !props.infraRepository) return;
+    refuseNestedEnvironments(props.environments.map((environment) => environment.name));
     const oidc = new GitHubOidc(this, "github-oidc", { existingProviderArn: props.existingOidcProviderArn });
     this.oidc = oidc;
     const location = {
@@ -77,7 +79,7 @@ export class DeliveryRoles extends Construct {
     const iam = (resource: string) => `arn:${location.partition}:iam::${location.accountId}:${resource}`;
 
     if (props.appRepository) {
-      if (!props.infraRepository) throw new InvalidInputError("Invalid pipeline: the push role trusts the build workflow of the infrastructure repository, which is not set");
+      if (!props.infraRepository) throw new ConstructPropsError("Invalid pipeline: the push role trusts the build workflow of the infrastructure repository, which is not set");
       const migration = props.migrationEnvironment && props.infraRepository ? { repository: props.infraRepository, environment: props.migrationEnvironment } : undefined;
       this.pushRole = new GitHubRole(this, "push", {
         oidc,
@@ -137,28 +139,36 @@ export class DeliveryRoles extends Construct {
     environment: DeliveryEnvironment,
     props: DeliveryRolesProps & { partition: string; accountId: string },
   ): EnvironmentDeployRole {
-    const location = { partition: props.partition, accountId: props.accountId, region: environment.region };
-    const ssm = environment.secrets.filter((secret) => secret.service === "ssm");
     return new EnvironmentDeployRole(this, `deploy-${environment.name}`, {
       oidc,
       repository,
       scope: {
-        ...location,
+        partition: props.partition,
+        accountId: props.accountId,
+        region: environment.region,
         environment: environment.name,
         state: environment.state,
         repositoryArns: props.repositoryArns,
-        nestedEnvironments: nestedEnvironments(environment.name, props.environments.map((other) => other.name)),
       },
-      workloadStatements: workloadStatements({
-        ...location,
-        environment: environment.name,
-        repositoryArns: props.repositoryArns,
-        ssmParameterArns: ssm.map((secret) =>
-          secret.arn ?? `arn:${props.partition}:ssm:${environment.region}:${props.accountId}:parameter${secret.parameterName}`,
-        ),
-        secretsManagerArns: environment.secrets.flatMap((secret) => (secret.service === "secretsmanager" ? [secretsManagerResource(secret.secretArn)] : [])),
-      }),
+      workloadSecrets: environment.secrets,
     });
+  }
+}
+
+/**
+ * A deploy role reaches its environment's resources by name patterns (`city-guided-staging-*`),
+ * which would also match those of an environment whose name extends it with a dash (`staging-eu`).
+ * Such names are refused, here and in config (config/environment-names.ts), rather than denied one
+ * by one: a deny per nested environment made each deploy policy grow with the others' names.
+ */
+function refuseNestedEnvironments(names: readonly string[]): void {
+  for (const name of names) {
+    const nested = names.find((other) => other !== name && environmentPrefix(other).startsWith(`${environmentPrefix(name)}-`));
+    if (nested) {
+      throw new ConstructPropsError(
+        `Invalid environment names "${name}" and "${nested}": "${nested}" extends "${name}" with a dash, so the deploy role of ${name} would match its resources; rename one`,
+      );
+    }
   }
 }
 

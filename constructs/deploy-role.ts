@@ -1,26 +1,17 @@
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
-import { GitHubRole, policyLength } from "./ci-roles";
-import { deployStatements, type DeployScope } from "./deploy-permissions";
+import { GitHubRole, policyLength } from "./github-role";
+import { deployStatements, type DeployScope } from "./deploy-role-policy";
 import { githubSubject, mainWorkflow, PIPELINE_WORKFLOWS, type GitHubOidc } from "./github-oidc";
 import { policyDocument, type PolicyStatement } from "./iam-policy";
-import { InvalidInputError } from "../config/errors";
-import { arnBuilder, CI_ROLE_PATH, environmentNames, environmentPatterns } from "./names";
+import { ConstructPropsError } from "./errors";
+import { CI_ROLE_PATH, environmentNames } from "./names";
+import { workloadBoundaryArn, workloadBoundaryName, workloadBoundaryStatements, type WorkloadScope } from "./workload-boundary";
 
 /** IAM's limit on a managed policy (characters, whitespace excluded). */
 export const MANAGED_POLICY_LIMIT = 6144;
 /** IAM's default quota of managed policies attached to one role (IAM and AWS STS quotas; adjustable). */
 export const ATTACHED_POLICIES_QUOTA = 10;
-
-/** Name of the boundary that the task and execution roles of an environment carry. */
-export function workloadBoundaryName(environment: string): string {
-  return environmentNames(environment).workloadBoundary;
-}
-
-/** ARN of that boundary, computed from names (the environment stack holds no reference to the registry stack). */
-export function workloadBoundaryArn(partition: string, accountId: string, environment: string): string {
-  return environmentPatterns(environment, arnBuilder({ partition, accountId, region: "" })).workloadBoundary;
-}
 
 export interface EnvironmentDeployRoleProps {
   readonly oidc: GitHubOidc;
@@ -28,8 +19,8 @@ export interface EnvironmentDeployRoleProps {
   readonly repository: string;
   /** Resources the role may touch (the environment, its state, the repositories). */
   readonly scope: Omit<DeployScope, "workloadBoundaryArn">;
-  /** The most the environment's task and execution roles may ever do (images, logs, secrets). */
-  readonly workloadStatements: readonly PolicyStatement[];
+  /** Secrets the environment's containers reference: with its name patterns, they make the workload boundary (workload-boundary.ts). */
+  readonly workloadSecrets: Pick<WorkloadScope, "ssmParameters" | "secretsManagerResources">;
 }
 
 /**
@@ -51,13 +42,8 @@ export class EnvironmentDeployRole extends Construct {
       name: workloadBoundaryName(environment),
       path: "/",
       description: `The most that the ECS task and execution roles of ${environment} may do`,
-      statements: props.workloadStatements,
+      statements: workloadBoundaryStatements({ ...props.scope, ...props.workloadSecrets }),
     });
-    // Every environment whose name extends this one's with a dash adds a deny of its patterns.
-    const nestedHint =
-      props.scope.nestedEnvironments.length > 0
-        ? `; ${props.scope.nestedEnvironments.length} environment(s) whose names extend "${environment}-" add a deny each (${props.scope.nestedEnvironments.join(", ")}): rename some`
-        : "";
     const statements = deployStatements({
       ...props.scope,
       workloadBoundaryArn: workloadBoundaryArn(props.scope.partition, props.scope.accountId, environment),
@@ -67,13 +53,12 @@ export class EnvironmentDeployRole extends Construct {
       path: CI_ROLE_PATH,
       description: `Caps the GitHub Actions role that deploys ${environment}`,
       statements: boundaryStatements(statements),
-      hint: nestedHint,
     });
     // Too large for one policy (inline: 10,240 characters; managed: 6,144): managed policies, attached.
     const chunks = chunkStatements(statements, MANAGED_POLICY_LIMIT);
     if (chunks.length > ATTACHED_POLICIES_QUOTA) {
-      throw new InvalidInputError(
-        `Invalid deploy role ${names.deployRole}: its permissions need ${chunks.length} managed policies, IAM attaches at most ${ATTACHED_POLICIES_QUOTA} to a role by default${nestedHint}`,
+      throw new ConstructPropsError(
+        `Invalid deploy role ${names.deployRole}: its permissions need ${chunks.length} managed policies, IAM attaches at most ${ATTACHED_POLICIES_QUOTA} to a role by default`,
       );
     }
     const permissions = chunks.map((chunk, index) =>
@@ -100,25 +85,16 @@ export class EnvironmentDeployRole extends Construct {
 
 /**
  * The deploy role's ceiling, compact enough for a managed policy: its actions outside IAM on any
- * resource, and its IAM statements and IAM denies exactly (IAM is where a role could raise its own
- * power). The role's own policy keeps the finer resource scoping.
+ * resource, and its IAM statements exactly (IAM is where a role could raise its own power). The
+ * role's own policy keeps the finer resource scoping and its denies: an explicit deny in any
+ * applicable policy overrides every allow (IAM User Guide, "Policy evaluation logic",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html).
  */
 export function boundaryStatements(statements: readonly PolicyStatement[]): PolicyStatement[] {
   const isIam = (statement: PolicyStatement) => statement.Action.some((action) => action.startsWith("iam:"));
   const allows = statements.filter((statement) => statement.Effect === "Allow");
   const ceiling = [...new Set(allows.filter((statement) => !isIam(statement)).flatMap((statement) => statement.Action))].sort();
-  return [
-    { Sid: "Ceiling", Effect: "Allow", Action: ceiling, Resource: "*" },
-    ...allows.filter(isIam),
-    ...statements
-      .filter((statement) => statement.Effect === "Deny")
-      .map((statement) => ({
-        ...statement,
-        Action: statement.Action.filter((action) => action.startsWith("iam:")),
-        Resource: [statement.Resource ?? []].flat().filter((resource) => resource.includes(":iam::")),
-      }))
-      .filter((statement) => statement.Action.length > 0),
-  ];
+  return [{ Sid: "Ceiling", Effect: "Allow", Action: ceiling, Resource: "*" }, ...allows.filter(isIam)];
 }
 
 /** Statements packed in order into documents that each fit the limit. */
@@ -135,11 +111,11 @@ export function chunkStatements(statements: readonly PolicyStatement[], limit: n
 function managedPolicy(
   scope: Construct,
   id: string,
-  props: { name: string; path: string; description: string; statements: readonly PolicyStatement[]; hint?: string },
+  props: { name: string; path: string; description: string; statements: readonly PolicyStatement[] },
 ): IamPolicy {
   const document = policyDocument(props.statements);
   if (policyLength(document) > MANAGED_POLICY_LIMIT) {
-    throw new InvalidInputError(`Invalid policy ${props.name}: ${policyLength(document)} characters, IAM allows ${MANAGED_POLICY_LIMIT} in a managed policy${props.hint ?? ""}`);
+    throw new ConstructPropsError(`Invalid policy ${props.name}: ${policyLength(document)} characters, IAM allows ${MANAGED_POLICY_LIMIT} in a managed policy`);
   }
   return new IamPolicy(scope, id, { name: props.name, path: props.path, description: props.description, policy: document });
 }

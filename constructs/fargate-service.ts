@@ -173,6 +173,12 @@ export class FargateService extends Construct implements LoadBalancedService {
       containerDefinitions: JSON.stringify(
         Object.keys(props.containers).map((name) => containerDefinition(name, props.containers[name], props, this.logGroups[name].name, volumes)),
       ),
+      // Each image tag replaces the task definition; without this Terraform deregisters the old revision,
+      // which turns INACTIVE, and ECS refuses to update a service to an INACTIVE revision: a manual
+      // rollback (`aws ecs update-service --task-definition <family>:<previous>`) would have nothing to
+      // go back to. AWS: "Deregistering an Amazon ECS task definition revision" (ECS Developer Guide) and
+      // DeregisterTaskDefinition (ECS API Reference). The plan still shows the replacement's delete.
+      skipDestroy: true,
     });
   }
 

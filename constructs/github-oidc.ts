@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { policyDocument } from "./iam-policy";
-import { InvalidInputError } from "../config/errors";
+import { ConstructPropsError } from "./errors";
 
 /** GitHub Actions' token issuer, as IAM names it in condition keys. */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
@@ -15,7 +15,7 @@ const GITHUB_ENVIRONMENT = /^[A-Za-z0-9_.-]{1,255}$/;
 
 function checkRepository(repository: string): string {
   if (!GITHUB_REPOSITORY.test(repository)) {
-    throw new InvalidInputError(`Invalid GitHub repository "${repository}": must be owner/name of one repository, with no wildcard`);
+    throw new ConstructPropsError(`Invalid GitHub repository "${repository}": must be owner/name of one repository, with no wildcard`);
   }
   return repository;
 }
@@ -48,8 +48,8 @@ export interface WorkflowRef {
 
 /** `owner/name/.github/workflows/<file>@<ref>`, as GitHub writes `job_workflow_ref`. */
 function jobWorkflowRef(workflow: WorkflowRef): string {
-  if (!/^[A-Za-z0-9._-]+\.ya?ml$/.test(workflow.file)) throw new InvalidInputError(`Invalid workflow file name "${workflow.file}"`);
-  if (workflow.ref !== PULL_REQUEST_MERGE_REF && !/^refs\/heads\/[A-Za-z0-9._\/-]+$/.test(workflow.ref)) throw new InvalidInputError(`Invalid workflow ref "${workflow.ref}"`);
+  if (!/^[A-Za-z0-9._-]+\.ya?ml$/.test(workflow.file)) throw new ConstructPropsError(`Invalid workflow file name "${workflow.file}"`);
+  if (workflow.ref !== PULL_REQUEST_MERGE_REF && !/^refs\/heads\/[A-Za-z0-9._\/-]+$/.test(workflow.ref)) throw new ConstructPropsError(`Invalid workflow ref "${workflow.ref}"`);
   return `${checkRepository(workflow.repository)}/.github/workflows/${workflow.file}@${workflow.ref}`;
 }
 
@@ -68,7 +68,7 @@ export const githubSubject = {
   pullRequest: (repository: string, file: string): string =>
     `repo:${checkRepository(repository)}:pull_request:job_workflow_ref:${jobWorkflowRef({ repository, file, ref: PULL_REQUEST_MERGE_REF })}`,
   environment: (repository: string, environment: string, workflow: WorkflowRef): string => {
-    if (!GITHUB_ENVIRONMENT.test(environment)) throw new InvalidInputError(`Invalid GitHub environment name "${environment}"`);
+    if (!GITHUB_ENVIRONMENT.test(environment)) throw new ConstructPropsError(`Invalid GitHub environment name "${environment}"`);
     return `repo:${checkRepository(repository)}:environment:${environment}:job_workflow_ref:${jobWorkflowRef(workflow)}`;
   },
 };
@@ -98,7 +98,7 @@ export class GitHubOidc extends Construct {
     super(scope, id);
     if (props.existingProviderArn !== undefined) {
       if (!/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/.test(props.existingProviderArn)) {
-        throw new InvalidInputError(`Invalid GitHub OIDC provider ARN "${props.existingProviderArn}": must be arn:aws:iam::<account>:oidc-provider/${GITHUB_OIDC_HOST}`);
+        throw new ConstructPropsError(`Invalid GitHub OIDC provider ARN "${props.existingProviderArn}": must be arn:aws:iam::<account>:oidc-provider/${GITHUB_OIDC_HOST}`);
       }
       this.providerArn = props.existingProviderArn;
       return;

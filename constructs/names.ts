@@ -19,6 +19,9 @@ export function repositoryName(container: string): string {
   return `${PROJECT}-${container}`;
 }
 
+/** The repository of each container's image (config/ re-exports it, typed by container name). */
+export const REPOSITORY_NAMES = { api: repositoryName("api"), web: repositoryName("web") } as const;
+
 /** `city-guided-<env>`: every named resource of an environment is this or starts with `<this>-`. */
 export function environmentPrefix(environment: string): string {
   return `${PROJECT}-${environment}`;
@@ -86,15 +89,6 @@ export function environmentNames(environment: string) {
 
 export type EnvironmentNames = ReturnType<typeof environmentNames>;
 
-/**
- * Environments whose names extend `environment`'s with a dash (`staging-eu` for `staging`): their
- * resources match `environment`'s `<prefix>-*` patterns, so its deploy role denies them.
- */
-export function nestedEnvironments(environment: string, all: readonly string[]): string[] {
-  const prefix = `${environmentPrefix(environment)}-`;
-  return all.filter((other) => other !== environment && environmentPrefix(other).startsWith(prefix));
-}
-
 /** Terraform state key of a stack (`registry` or an environment): one object per stack in the bucket. */
 export function stateKey(stack: string): string {
   return `${PROJECT}/${stack}.tfstate`;
@@ -141,8 +135,8 @@ export function arnBuilder(location: AccountLocation & { readonly region: string
 
 /**
  * The ARN patterns of one environment's named resources, each built from the name function above
- * with `*` where names vary. `staging`'s patterns also match `staging-eu`'s names: the deploy role
- * denies such nested environments (see deploy-permissions.ts).
+ * with `*` where names vary. `staging`'s patterns would also match `staging-eu`'s names: such
+ * nested environment names are refused (DeliveryRoles, and config/).
  */
 export function environmentPatterns(environment: string, arn: ArnBuilder) {
   const names = environmentNames(environment);

@@ -1,5 +1,4 @@
-import { REPOSITORY_NAMES } from "../config/model";
-import { arnBuilder, environmentNames, environmentPatterns, PROMOTION_ENVIRONMENT, stateKey } from "./names";
+import { arnBuilder, environmentNames, environmentPatterns, PROMOTION_ENVIRONMENT, REPOSITORY_NAMES, stateKey } from "./names";
 
 /**
  * Every AWS call the pipeline makes outside Terraform's own (whose creates the deploy-coverage test

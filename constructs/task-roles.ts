@@ -55,7 +55,9 @@ export class TaskRoles extends Construct {
     new IamRolePolicy(this, "execution-policy", {
       name: "pull-log-read-secrets",
       role: this.executionRole.id,
-      policy: policyDocument(executionStatements(props)),
+      policy: policyDocument(
+        executionRoleStatements({ ...props, logResources: props.logGroupArns.map((arn) => `${arn}:log-stream:*`) }),
+      ),
     });
     this.taskRole = new IamRole(this, "task-role", {
       name: derivedName.taskRole(props.namePrefix, "task"),
@@ -66,7 +68,20 @@ export class TaskRoles extends Construct {
   }
 }
 
-function executionStatements(props: TaskRolesProps): PolicyStatement[] {
+/**
+ * What the execution role may read and write. The workload boundary (workload-boundary.ts) is
+ * built by the same function with the environment's patterns, so the two cannot drift apart.
+ */
+export interface ExecutionAccess {
+  readonly repositoryArns: readonly string[];
+  /** Log resources the containers' streams are written to (streams of the log groups, or a pattern). */
+  readonly logResources: readonly string[];
+  readonly ssmParameterArns: readonly string[];
+  readonly secretsManagerArns: readonly string[];
+}
+
+/** The execution role's statements; an empty list of parameters or secrets leaves its statement out. */
+export function executionRoleStatements(access: ExecutionAccess): PolicyStatement[] {
   const statements: PolicyStatement[] = [
     // GetAuthorizationToken has no resource-level permissions: AWS requires "*" here.
     { Sid: "EcrAuthorizationToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
@@ -74,20 +89,15 @@ function executionStatements(props: TaskRolesProps): PolicyStatement[] {
       Sid: "PullImages",
       Effect: "Allow",
       Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-      Resource: props.repositoryArns,
+      Resource: [...access.repositoryArns],
     },
-    {
-      Sid: "WriteLogs",
-      Effect: "Allow",
-      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-      Resource: props.logGroupArns.map((arn) => `${arn}:log-stream:*`),
-    },
+    { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [...access.logResources] },
   ];
-  if (props.ssmParameterArns.length > 0) {
-    statements.push({ Sid: "ReadParameters", Effect: "Allow", Action: ["ssm:GetParameters"], Resource: props.ssmParameterArns });
+  if (access.ssmParameterArns.length > 0) {
+    statements.push({ Sid: "ReadParameters", Effect: "Allow", Action: ["ssm:GetParameters"], Resource: [...access.ssmParameterArns] });
   }
-  if (props.secretsManagerArns.length > 0) {
-    statements.push({ Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: props.secretsManagerArns });
+  if (access.secretsManagerArns.length > 0) {
+    statements.push({ Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [...access.secretsManagerArns] });
   }
   return statements;
 }

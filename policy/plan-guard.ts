@@ -144,7 +144,12 @@ function rolloutImages(change: ResourceChange): ImageChange[] | undefined {
     return isDeepStrictEqual(changedKeys(before, after, afterUnknown), ["task_definition"]) ? [] : undefined;
   }
   if (change.type !== "aws_ecs_task_definition") return undefined;
-  const changed = changedKeys(before, after, afterUnknown).filter((key) => !TASK_DEFINITION_COMPUTED.includes(key));
+  // A replacement's `after` is a new object: computed attributes are unknown and unset optional ones
+  // null, where `before` holds what AWS filled in ("" , {}, false). Those are not changes of the config.
+  const replaced = change.change.actions.length === 2;
+  const changed = (replaced ? configuredChanges(before, after, afterUnknown) : changedKeys(before, after, afterUnknown)).filter(
+    (key) => !TASK_DEFINITION_COMPUTED.includes(key),
+  );
   // An unknown container_definitions (null in `after`) fails to parse below: not a rollout.
   if (!isDeepStrictEqual(changed, ["container_definitions"])) return undefined;
   const parse = (text: unknown): any[] | undefined => {
@@ -158,7 +163,8 @@ function rolloutImages(change: ResourceChange): ImageChange[] | undefined {
   const old = parse(before.container_definitions);
   const next = parse(after.container_definitions);
   if (!old || !next || old.length !== next.length) return undefined;
-  const withoutImage = (containers: any[]) => containers.map(({ image, ...rest }) => rest);
+  // The stored definitions (`before`) come back from ECS with empty lists filled in (`volumesFrom: []`).
+  const withoutImage = (containers: any[]) => containers.map(({ image, ...rest }) => withoutEmpty(rest));
   if (!isDeepStrictEqual(withoutImage(old), withoutImage(next))) return undefined;
   const images = next
     .map((container, index) => ({ container: String(container.name), before: String(old[index].image), after: String(container.image) }))
@@ -166,10 +172,36 @@ function rolloutImages(change: ResourceChange): ImageChange[] | undefined {
   return images.length > 0 ? images : undefined;
 }
 
+/** A container definition without its empty lists, empty objects and nulls (at any depth). */
+function withoutEmpty(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutEmpty);
+  if (!value || typeof value !== "object") return value;
+  const entries = Object.entries(value).map(([key, part]) => [key, withoutEmpty(part)] as const);
+  return Object.fromEntries(entries.filter(([, part]) => part !== null && !(typeof part === "object" && Object.keys(part as object).length === 0)));
+}
+
 /** Top-level attributes whose value changes or becomes unknown until apply. */
 function changedKeys(before: Record<string, unknown>, after: Record<string, unknown>, afterUnknown: Record<string, unknown> | undefined): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(afterUnknown ?? {})]);
   return [...keys].filter((key) => containsTrue(afterUnknown?.[key]) || !isDeepStrictEqual(before[key], after[key])).sort();
+}
+
+/** Top-level attributes whose configured value changes: unknown parts and unset-vs-empty values are skipped. */
+function configuredChanges(before: Record<string, unknown>, after: Record<string, unknown>, afterUnknown: Record<string, unknown> | undefined): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((key) => !sameConfiguredValue(before[key], after[key], afterUnknown?.[key])).sort();
+}
+
+function sameConfiguredValue(before: unknown, after: unknown, unknown: unknown): boolean {
+  if (unknown === true) return true;
+  const isEmpty = (value: unknown) => value === "" || value === false || (typeof value === "object" && value !== null && Object.keys(value).length === 0);
+  if (after === null || after === undefined) return before === null || before === undefined || isEmpty(before);
+  if (typeof before !== "object" || before === null || typeof after !== "object") return isDeepStrictEqual(before, after);
+  if (Array.isArray(before) !== Array.isArray(after)) return false;
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  if (Array.isArray(before) && before.length !== (after as unknown[]).length) return false;
+  const part = (value: unknown, key: string) => (value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined);
+  return [...keys].every((key) => sameConfiguredValue(part(before, key), part(after, key), part(unknown, key)));
 }
 
 function containsTrue(value: unknown): boolean {

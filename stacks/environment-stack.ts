@@ -8,7 +8,7 @@ import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets";
 import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
 import { CONTAINER_NAMES, REPOSITORY_NAMES, type ContainerName, type EnvironmentConfig } from "../config/model";
 import { Alerting } from "../constructs/alerting";
-import { workloadBoundaryArn } from "../constructs/deploy-role";
+import { workloadBoundaryArn } from "../constructs/workload-boundary";
 import { FargateService, type ContainerSpec } from "../constructs/fargate-service";
 import { LoadBalancer, type SubnetVpcCheck } from "../constructs/load-balancer";
 import { environmentNames, type EnvironmentNames } from "../constructs/names";

@@ -4,6 +4,7 @@ import { CONTAINER_NAMES, REPOSITORY_NAMES, type EnvironmentConfig, type Registr
 import { DeliveryRoles, MIGRATION_ENVIRONMENT } from "../constructs/delivery-roles";
 import { EcrRepository } from "../constructs/ecr-repository";
 import { stateKey } from "../constructs/names";
+import { secretsManagerResource, type SecretReference } from "../config/secrets";
 import { addStackFoundation } from "./common";
 
 export const REGISTRY_STACK = "registry";
@@ -44,7 +45,7 @@ export class RegistryStack extends TerraformStack {
         name: environment.name,
         region: environment.region,
         state: { bucket: environment.stateBucket, key: stateKey(environment.name) },
-        secrets: CONTAINER_NAMES.flatMap((name) => environment.containers[name].secrets.map((secret) => secret.reference)),
+        secrets: workloadSecrets(CONTAINER_NAMES.flatMap((name) => environment.containers[name].secrets.map((secret) => secret.reference))),
       })),
       appRepository: config.github.appRepository,
       infraRepository: config.github.infraRepository,
@@ -53,4 +54,14 @@ export class RegistryStack extends TerraformStack {
       migrationEnvironment: config.importExisting ? MIGRATION_ENVIRONMENT : undefined,
     });
   }
+}
+
+/** The containers' secret references as the IAM resources the workload boundary grants. */
+function workloadSecrets(references: readonly SecretReference[]) {
+  return {
+    ssmParameters: references.flatMap((reference) =>
+      reference.service !== "ssm" ? [] : [reference.arn !== undefined ? { arn: reference.arn } : { name: reference.parameterName }],
+    ),
+    secretsManagerResources: references.flatMap((reference) => (reference.service === "secretsmanager" ? [secretsManagerResource(reference.secretArn)] : [])),
+  };
 }

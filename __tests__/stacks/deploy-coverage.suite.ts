@@ -4,7 +4,7 @@ import { REPOSITORY_NAMES, type EnvironmentConfig } from "../../config/model";
 import { derivedName, environmentNames, PIPELINE_ROLE_NAMES } from "../../constructs/names";
 import { PIPELINE_CALLS, type CallTarget, type PipelineRole } from "../../constructs/pipeline-calls";
 import { decide, evaluate, type IamRequest } from "../iam-evaluation";
-import { configFrom, synthProject, type SynthesizedStack } from "../helpers";
+import { configErrorOf, configFrom, synthProject, type SynthesizedStack } from "../helpers";
 import { managedPolicy, PIPELINE_SHARED, role, type Statement } from "../pipeline-helpers";
 import { refreshRequests } from "../refresh-requests";
 import { ACCOUNT, creationRequests, PARTITION, stackResolver } from "../stack-requests";
@@ -17,11 +17,14 @@ const EVERYTHING = [
   "INFRA_MAX_CAPACITY=3",
 ].join("\n");
 
-/** Names that are prefixes of each other, in two regions; and production, the one that promotes. */
+/**
+ * Names that are prefixes of each other without a dash (names that extend another with one, such as
+ * `staging-eu`, are refused: see below), in two regions; and production, the one that promotes.
+ */
 const COVERAGE_ENVIRONMENTS: Record<string, string> = {
   staging: EVERYTHING,
   production: "INFRA_MIN_CAPACITY=1",
-  "staging-eu": "INFRA_AWS_REGION=eu-central-1\nINFRA_MIN_CAPACITY=0",
+  staging2: "INFRA_AWS_REGION=eu-central-1\nINFRA_MIN_CAPACITY=0",
   b1: "INFRA_MIN_CAPACITY=1",
   b10: "INFRA_MIN_CAPACITY=0\nINFRA_MAX_CAPACITY=2",
 };
@@ -116,6 +119,14 @@ describe("names and IAM patterns agree (issue 10: one source of names)", () => {
     } finally {
       spy.mockRestore();
     }
+  });
+
+  test("names that extend another's with a dash are refused at config: staging's patterns would match staging-eu's resources", () => {
+    const message = configErrorOf({ staging: "", "staging-eu": "", "staging-eu-2": "", production: "", staging2: "" }, PIPELINE_SHARED);
+    expect(message.split("\n").slice(1)).toEqual([
+      '  - env/.env.staging-eu: environment name "staging-eu" extends "staging" with a dash: the deploy role of staging would match its resources (city-guided-staging-*); rename one of them',
+      '  - env/.env.staging-eu-2: environment name "staging-eu-2" extends "staging" with a dash: the deploy role of staging would match its resources (city-guided-staging-*); rename one of them',
+    ]);
   });
 
   test("the checker itself: a resource outside the patterns is reported", () => {

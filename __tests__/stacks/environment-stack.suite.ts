@@ -105,6 +105,10 @@ describe("environment stack", () => {
     expect(task.runtime_platform).toEqual({ operating_system_family: "LINUX", cpu_architecture: "ARM64" });
   });
 
+  test("a new image tag keeps the previous task definition revision (ACTIVE) for a rollback", () => {
+    expect(stack.resource("aws_ecs_task_definition").skip_destroy).toBe(true);
+  });
+
   test.each(["api", "web"])("%s: read-only root, not privileged, writable volumes mounted, logs to its own group", (name) => {
     const container = stack.container(name);
     expect(container.readonlyRootFilesystem).toBe(true);

@@ -1,16 +1,15 @@
 import { unique, type PolicyStatement } from "./iam-policy";
-import { arnBuilder, environmentPatterns } from "./names";
+
+/*
+ * The plan role's policy (delivery-roles.ts): read every stack's state and configuration, change
+ * nothing. The deploy role's policy (deploy-role-policy.ts) starts from the same statements, with
+ * write access to its one state.
+ */
 
 /** Where a stack's Terraform state lives: `<key>` and its S3-native lock `<key>.tflock`. */
 export interface StateLocation {
   readonly bucket: string;
   readonly key: string;
-}
-
-/** Where the roles act. */
-export interface AccountLocation {
-  readonly partition: string;
-  readonly accountId: string;
 }
 
 /**
@@ -90,76 +89,6 @@ export function readOnlyStatements(repositoryArns: readonly string[], iamResourc
         "iam:ListRolePolicies",
       ],
       Resource: [...iamResources],
-    },
-  ];
-}
-
-/** Push (and pull, for layer reuse) to exactly the given repositories. */
-export function pushStatements(repositoryArns: readonly string[]): PolicyStatement[] {
-  return [
-    // GetAuthorizationToken has no resource-level permissions: AWS requires "*" here.
-    { Sid: "EcrAuthorizationToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
-    {
-      Sid: "PushImages",
-      Effect: "Allow",
-      Action: [
-        "ecr:BatchCheckLayerAvailability",
-        "ecr:BatchGetImage",
-        "ecr:CompleteLayerUpload",
-        "ecr:DescribeImages",
-        "ecr:GetDownloadUrlForLayer",
-        "ecr:InitiateLayerUpload",
-        "ecr:PutImage",
-        "ecr:UploadLayerPart",
-      ],
-      Resource: [...repositoryArns],
-    },
-  ];
-}
-
-
-/** What the ECS task and execution roles of an environment may ever do: the cap of its workload boundary. */
-export interface WorkloadScope extends AccountLocation {
-  readonly region: string;
-  /** Environment (stack) name. */
-  readonly environment: string;
-  readonly repositoryArns: readonly string[];
-  /** SSM parameter ARNs the environment's config references (beyond `/city-guided/<env>/`). */
-  readonly ssmParameterArns: readonly string[];
-  /** Secrets Manager resources the config references (beyond `city-guided/<env>/`). */
-  readonly secretsManagerArns: readonly string[];
-}
-
-export function workloadStatements(scope: WorkloadScope): PolicyStatement[] {
-  // The same patterns as the deploy role's (names.ts): the log groups, the environment's secrets (/city-guided/<env>/NAME).
-  const patterns = environmentPatterns(scope.environment, arnBuilder(scope));
-  return [
-    // GetAuthorizationToken has no resource-level permissions: AWS requires "*" here.
-    { Sid: "EcrAuthorizationToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
-    {
-      Sid: "PullImages",
-      Effect: "Allow",
-      Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-      Resource: [...scope.repositoryArns],
-    },
-    {
-      Sid: "WriteLogs",
-      Effect: "Allow",
-      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-      // The environment's log groups and their streams (whichever ARN CloudWatch Logs authorizes the call on).
-      Resource: [patterns.logGroups],
-    },
-    {
-      Sid: "ReadParameters",
-      Effect: "Allow",
-      Action: ["ssm:GetParameters"],
-      Resource: unique([patterns.parameters, ...scope.ssmParameterArns]),
-    },
-    {
-      Sid: "ReadSecrets",
-      Effect: "Allow",
-      Action: ["secretsmanager:GetSecretValue"],
-      Resource: unique([patterns.secrets, ...scope.secretsManagerArns]),
     },
   ];
 }

@@ -1,6 +1,5 @@
-import { PROJECT } from "../config/model";
 import type { PolicyStatement } from "./iam-policy";
-import type { ArnBuilder } from "./names";
+import { PROJECT, type ArnBuilder } from "./names";
 
 /*
  * The deploy role's statements on resources that have IDs, not names (KMS keys, security groups):

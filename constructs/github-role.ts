@@ -4,8 +4,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { GitHubOidc } from "./github-oidc";
 import { policyDocument, type PolicyStatement } from "./iam-policy";
-import { InvalidInputError } from "../config/errors";
-
+import { ConstructPropsError } from "./errors";
 import { CI_ROLE_PATH } from "./names";
 
 /** IAM's limit on a role's inline policies (characters, whitespace excluded). */
@@ -47,12 +46,11 @@ export class GitHubRole extends Construct {
 
   constructor(scope: Construct, id: string, props: GitHubRoleProps) {
     super(scope, id);
-    const badAction = props.statements.flatMap((statement) => statement.Action).find((action) => action === "*" || /^[a-z0-9-]+:\*$/.test(action));
-    if (badAction) throw new InvalidInputError(`Invalid policy for role ${props.name}: action "${badAction}" grants a whole service; list the actions`);
+    // Wildcard actions are the policy aspect's to refuse (policy/iam-rules.ts), on every policy of the app.
     const policy = policyDocument(props.statements);
     if (policyLength(policy) > INLINE_POLICY_LIMIT) {
       const hint = props.sizeHint ? `: ${props.sizeHint}` : "";
-      throw new InvalidInputError(`Invalid policy for role ${props.name}: ${policyLength(policy)} characters, IAM allows ${INLINE_POLICY_LIMIT}${hint}`);
+      throw new ConstructPropsError(`Invalid policy for role ${props.name}: ${policyLength(policy)} characters, IAM allows ${INLINE_POLICY_LIMIT}${hint}`);
     }
     this.role = new IamRole(this, "role", {
       name: props.name,

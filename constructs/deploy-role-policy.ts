@@ -1,7 +1,7 @@
-import { readOnlyStatements, stateStatements, type AccountLocation, type StateLocation } from "./ci-permissions";
-import { unique, type PolicyStatement } from "./iam-policy";
-import { arnBuilder, environmentPatterns, PROMOTION_ENVIRONMENT, type ArnBuilder, type EnvironmentPatterns } from "./names";
-import { keyStatements, securityGroupStatements } from "./tag-scoped-permissions";
+import { readOnlyStatements, stateStatements, type StateLocation } from "./plan-role-policy";
+import type { PolicyStatement } from "./iam-policy";
+import { arnBuilder, environmentPatterns, PROMOTION_ENVIRONMENT, type AccountLocation, type ArnBuilder, type EnvironmentPatterns } from "./names";
+import { keyStatements, securityGroupStatements } from "./deploy-role-tagged-resources";
 
 /** What an environment's deploy role may touch. */
 export interface DeployScope extends AccountLocation {
@@ -14,24 +14,13 @@ export interface DeployScope extends AccountLocation {
   readonly repositoryArns: readonly string[];
   /** Boundary every role the deploy role creates must carry. */
   readonly workloadBoundaryArn: string;
-  /** Other environments whose names start with this one's (`staging2`, `staging-eu`): their resources match our patterns and are denied. */
-  readonly nestedEnvironments: readonly string[];
 }
 
 /** Service-linked roles that ECS, its autoscaling and ELB create on first use in an account. */
 export const SERVICE_LINKED_ROLE_SERVICES = ["ecs.amazonaws.com", "ecs.application-autoscaling.amazonaws.com", "elasticloadbalancing.amazonaws.com"];
 
-/**
- * The statements whose resources carry the environment's name: one function of the environment's
- * patterns (names.ts), so that the same shapes, built for a nested environment, become the deny list.
- */
-function nameScopedStatements(patterns: EnvironmentPatterns, workloadBoundaryArn?: string): PolicyStatement[] {
-  // `city-guided-staging-*` also matches `city-guided-staging-eu-*`: the caller denies such nested environments.
-  return [...serviceStatements(patterns, workloadBoundaryArn), ...trafficAndAlertStatements(patterns)];
-}
-
 /** The ECS cluster and service, the task roles, the log groups. */
-function serviceStatements(patterns: EnvironmentPatterns, workloadBoundaryArn?: string): PolicyStatement[] {
+function serviceStatements(patterns: EnvironmentPatterns, workloadBoundaryArn: string): PolicyStatement[] {
   const roles = patterns.roles;
   return [
     {
@@ -58,7 +47,7 @@ function serviceStatements(patterns: EnvironmentPatterns, workloadBoundaryArn?: 
       Effect: "Allow",
       Action: ["iam:AttachRolePolicy", "iam:CreateRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"],
       Resource: [roles],
-      ...(workloadBoundaryArn ? { Condition: { StringEquals: { "iam:PermissionsBoundary": workloadBoundaryArn } } } : {}),
+      Condition: { StringEquals: { "iam:PermissionsBoundary": workloadBoundaryArn } },
     },
     {
       Sid: "TaskRoles",
@@ -162,13 +151,14 @@ export function deployStatements(scope: DeployScope): PolicyStatement[] {
   return [
     ...stateStatements([scope.state], scope.partition, true),
     ...readOnlyStatements(scope.repositoryArns, iamReads),
-    ...nameScopedStatements(patterns, scope.workloadBoundaryArn),
+    // `city-guided-staging-*` would also match `city-guided-staging-eu-*`: environments never nest (DeliveryRoles refuses them).
+    ...serviceStatements(patterns, scope.workloadBoundaryArn),
+    ...trafficAndAlertStatements(patterns),
     ...securityGroupStatements(scope.environment, arn),
     ...keyStatements(scope.environment, arn),
     listTasksOfTheCluster(patterns),
     ...unscopedStatements(arn),
     promoteImages(scope),
-    ...nestedEnvironmentDeny(scope, arn),
   ];
 }
 
@@ -231,20 +221,6 @@ function unscopedStatements(arn: ArnBuilder): PolicyStatement[] {
       Action: ["iam:CreateServiceLinkedRole"],
       Resource: [arn("iam", "role/aws-service-role/*")],
       Condition: { StringEquals: { "iam:AWSServiceName": SERVICE_LINKED_ROLE_SERVICES } },
-    },
-  ];
-}
-
-/** The name-scoped statements of each nested environment (`staging-eu` for `staging`), as one Deny. */
-function nestedEnvironmentDeny(scope: DeployScope, arn: ArnBuilder): PolicyStatement[] {
-  const denied = scope.nestedEnvironments.flatMap((nested) => nameScopedStatements(environmentPatterns(nested, arn)));
-  if (denied.length === 0) return [];
-  return [
-    {
-      Sid: "NotNestedEnvironments",
-      Effect: "Deny",
-      Action: unique(denied.flatMap((statement) => statement.Action)).sort(),
-      Resource: unique(denied.flatMap((statement) => [statement.Resource ?? []].flat())),
     },
   ];
 }
