@@ -1,17 +1,16 @@
 import type { InfraValues } from "./keys";
 import type { SecretReference } from "./secrets";
+import { PROJECT, REPOSITORY_NAMES as REPOSITORIES } from "../constructs/names";
 
 /** The two containers of a task. */
 export const CONTAINER_NAMES = ["api", "web"] as const;
 export type ContainerName = (typeof CONTAINER_NAMES)[number];
 
-export const PROJECT = "city-guided";
+// The project name is defined with the names built from it (constructs/names.ts).
+export { PROJECT };
 
 /** Repository name of each container's image. */
-export const REPOSITORY_NAMES: Record<ContainerName, string> = {
-  api: `${PROJECT}-api`,
-  web: `${PROJECT}-web`,
-};
+export const REPOSITORY_NAMES: Readonly<Record<ContainerName, string>> = REPOSITORIES;
 
 export interface ContainerSecret {
   /** Variable name inside the container (SECRET_DATABASE_URL -> DATABASE_URL). */

@@ -38,10 +38,12 @@ export interface AlertingProps {
  * cannot grant them the key.
  */
 export class Alerting extends Construct {
-  public readonly topic: SnsTopic;
-  public readonly key: KmsKey;
-  public readonly alarms: CloudwatchMetricAlarm[] = [];
-  public readonly deploymentFailedRule: CloudwatchEventRule;
+  /** The alerts topic (subscribe more endpoints to it). */
+  public readonly topicArn: string;
+  private readonly topic: SnsTopic;
+  private readonly key: KmsKey;
+  private readonly alarms: CloudwatchMetricAlarm[] = [];
+  private readonly deploymentFailedRule: CloudwatchEventRule;
 
   constructor(scope: Construct, id: string, props: AlertingProps) {
     super(scope, id);
@@ -53,6 +55,7 @@ export class Alerting extends Construct {
     });
     new KmsAlias(this, "key-alias", { name: derivedName.keyAlias(derivedName.alerting(props.name, "alerts")), targetKeyId: this.key.keyId });
     this.topic = new SnsTopic(this, "topic", { name: derivedName.alerting(props.name, "alerts"), kmsMasterKeyId: this.key.arn });
+    this.topicArn = this.topic.arn;
     if (props.email !== undefined) {
       new SnsTopicSubscription(this, "email", { topicArn: this.topic.arn, protocol: "email", endpoint: props.email });
     }

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository as EcrRepositoryResource } from "@cdktf/provider-aws/lib/ecr-repository";
-import { InvalidInputError } from "../config/errors";
+import { ConstructPropsError } from "./errors";
 
 export interface EcrRepositoryProps {
   /** Repository name, e.g. `city-guided-api`. */
@@ -53,17 +53,17 @@ export class EcrRepository extends Construct {
   /** `<account>.dkr.ecr.<region>.amazonaws.com/<name>` */
   public readonly repositoryUrl: string;
   public readonly arn: string;
-  public readonly repository: EcrRepositoryResource;
+  private readonly repository: EcrRepositoryResource;
 
   constructor(scope: Construct, id: string, props: EcrRepositoryProps) {
     super(scope, id);
     if (props.name.length < 2 || props.name.length > 256 || !REPOSITORY_NAME.test(props.name)) {
-      throw new InvalidInputError(`Invalid ECR repository name "${props.name}": must be 2-256 lowercase letters, digits and . _ - / separators`);
+      throw new ConstructPropsError(`Invalid ECR repository name "${props.name}": must be 2-256 lowercase letters, digits and . _ - / separators`);
     }
     const rules = lifecycleRules(props);
     const ruleErrors = validateLifecycleRules(rules);
     if (ruleErrors.length > 0) {
-      throw new InvalidInputError(`Invalid lifecycle policy for ECR repository "${props.name}": ${ruleErrors.join("; ")}`);
+      throw new ConstructPropsError(`Invalid lifecycle policy for ECR repository "${props.name}": ${ruleErrors.join("; ")}`);
     }
 
     this.repository = new EcrRepositoryResource(this, "repository", {

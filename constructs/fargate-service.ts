@@ -1,15 +1,28 @@
 import { Construct } from "constructs";
+import { dependable, type ITerraformDependable } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
-import { EcsService, type EcsServiceLoadBalancer } from "@cdktf/provider-aws/lib/ecs-service";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { secretsManagerResource, type SecretReference } from "../config/secrets";
 import { TaskRoles } from "./task-roles";
-import { InvalidInputError } from "../config/errors";
+import { ConstructPropsError } from "./errors";
 import { unique } from "./iam-policy";
+import type { LoadBalancedService, TargetRegistration } from "./load-balancer";
 import { derivedName } from "./names";
+
+/** A variable that ECS sets from a stored secret when a task starts (the value never reaches Terraform). */
+export interface SecretVariable {
+  /** Variable name inside the container. */
+  readonly variable: string;
+  /** What ECS reads: the full ARN of an SSM parameter, or of a Secrets Manager secret (with its JSON key, stage or version, if any). */
+  readonly valueFrom: string;
+  /** Where the secret is stored: the execution role reads each store with its own action. */
+  readonly store: "ssm" | "secretsmanager";
+  /** What the execution role is granted read on: the parameter, or the whole secret (ARN without JSON key, stage, version). */
+  readonly iamResource: string;
+}
 
 export interface ContainerSpec {
   /** Full image reference, `<repository url>:<tag>`. */
@@ -20,7 +33,7 @@ export interface ContainerSpec {
   /** Plain environment variables. */
   readonly environment: Readonly<Record<string, string>>;
   /** Variables read from SSM Parameter Store / Secrets Manager at task start. */
-  readonly secrets: readonly { readonly variable: string; readonly reference: SecretReference }[];
+  readonly secrets: readonly SecretVariable[];
   /** CMD-SHELL health check; none when undefined (the image's tools are unknown). */
   readonly healthCheckCommand?: string;
 }
@@ -44,9 +57,7 @@ export interface FargateServiceProps {
   readonly assignPublicIp: boolean;
   /** Tasks at creation; later owned by autoscaling (Terraform ignores the live value). */
   readonly initialDesiredCount: number;
-  /** Target groups the containers register with. @default none */
-  readonly loadBalancers?: EcsServiceLoadBalancer[];
-  /** Seconds ECS ignores failing load balancer health checks after a task starts. @default 60 with load balancers */
+  /** Seconds ECS ignores failing load balancer health checks after a task starts. @default 60 once targets are registered */
   readonly healthCheckGracePeriodSeconds?: number;
   /** Managed policy capping the task and execution roles. @default none */
   readonly permissionsBoundaryArn?: string;
@@ -55,17 +66,33 @@ export interface FargateServiceProps {
 /**
  * A Fargate service and everything it owns: cluster (Container Insights on), task definition,
  * one log group per container, execution and task roles, and the tasks' security group (egress
- * only; whoever fronts the service adds ingress from its own security group).
+ * only; whoever fronts the service adds ingress from its own security group, e.g.
+ * `loadBalancer.attach(service)`).
  */
-export class FargateService extends Construct {
-  public readonly cluster: EcsCluster;
-  public readonly service: EcsService;
-  public readonly taskDefinition: EcsTaskDefinition;
-  public readonly securityGroup: SecurityGroup;
-  public readonly logGroups: Readonly<Record<string, CloudwatchLogGroup>>;
-  public readonly roles: TaskRoles;
+export class FargateService extends Construct implements LoadBalancedService {
+  /** The ECS service's name. */
+  public readonly name: string;
+  /** The cluster's name. */
+  public readonly clusterName: string;
+  /** The ECS service's ARN (in provider 5.x its id; 6.x adds an `arn` attribute). */
+  public readonly arn: string;
+  /** Log group name of each container. */
+  public readonly logGroupNames: Readonly<Record<string, string>>;
+  /** Security group of the tasks. */
+  public readonly securityGroupId: string;
+  private readonly cluster: EcsCluster;
+  private readonly service: EcsService;
+  private readonly taskDefinition: EcsTaskDefinition;
+  private readonly securityGroup: SecurityGroup;
+  private readonly logGroups: Readonly<Record<string, CloudwatchLogGroup>>;
+  private readonly roles: TaskRoles;
+  private readonly registrations: TargetRegistration[] = [];
 
-  constructor(scope: Construct, id: string, props: FargateServiceProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: FargateServiceProps,
+  ) {
     super(scope, id);
     this.cluster = new EcsCluster(this, "cluster", {
       name: props.name,
@@ -81,15 +108,40 @@ export class FargateService extends Construct {
     this.taskDefinition = this.createTaskDefinition(props);
     this.securityGroup = this.createSecurityGroup(props);
     this.service = this.createService(props);
+    this.name = this.service.name;
+    this.clusterName = this.cluster.name;
+    this.arn = this.service.id;
+    this.logGroupNames = Object.fromEntries(Object.entries(this.logGroups).map(([container, group]) => [container, group.name]));
+    this.securityGroupId = this.securityGroup.id;
+  }
+
+  /**
+   * Registers containers with target groups (the service's `load_balancer` blocks, which give it a
+   * health check grace period), and creates the service after `createdAfter`. Called by whoever
+   * fronts the service, e.g. `LoadBalancer.attach`.
+   */
+  registerTargets(targets: readonly TargetRegistration[], createdAfter: readonly ITerraformDependable[]): void {
+    for (const target of targets) {
+      const container = this.props.containers[target.containerName];
+      if (container?.port !== target.containerPort) {
+        throw new ConstructPropsError(
+          `Invalid target of ${this.props.name}: no container "${target.containerName}" listens on port ${target.containerPort} (containers: ${Object.entries(this.props.containers).map(([name, spec]) => `${name}:${spec.port}`).join(", ")})`,
+        );
+      }
+    }
+    this.registrations.push(...targets);
+    this.service.putLoadBalancer(this.registrations.map((target) => ({ ...target })));
+    this.service.healthCheckGracePeriodSeconds = this.props.healthCheckGracePeriodSeconds ?? 60;
+    this.service.dependsOn = [...(this.service.dependsOn ?? []), ...createdAfter.map((resource) => dependable(resource))];
   }
 
   private createRoles(props: FargateServiceProps): TaskRoles {
-    const secretArns = (service: SecretReference["service"]) =>
+    const secretArns = (store: SecretVariable["store"]) =>
       unique(
         Object.values(props.containers)
-          .flatMap((container) => container.secrets.map((secret) => secret.reference))
-          .filter((reference) => reference.service === service)
-          .map((reference) => iamResourceOf(reference, props)),
+          .flatMap((container) => container.secrets)
+          .filter((secret) => secret.store === store)
+          .map((secret) => secret.iamResource),
       ).sort();
     return new TaskRoles(this, "roles", {
       namePrefix: props.name,
@@ -107,7 +159,7 @@ export class FargateService extends Construct {
   private createTaskDefinition(props: FargateServiceProps): EcsTaskDefinition {
     const volumes = props.writablePaths.map((path) => ({ name: volumeName(path), path }));
     const clash = volumes.find((volume, index) => volumes.findIndex((other) => other.name === volume.name) !== index);
-    if (clash) throw new InvalidInputError(`Invalid writable paths of ${props.name}: they map to the same volume name "${clash.name}": ${props.writablePaths.join(", ")}`);
+    if (clash) throw new ConstructPropsError(`Invalid writable paths of ${props.name}: they map to the same volume name "${clash.name}": ${props.writablePaths.join(", ")}`);
     return new EcsTaskDefinition(this, "task-definition", {
       family: props.name,
       requiresCompatibilities: ["FARGATE"],
@@ -147,7 +199,6 @@ export class FargateService extends Construct {
   }
 
   private createService(props: FargateServiceProps): EcsService {
-    const hasLoadBalancers = (props.loadBalancers ?? []).length > 0;
     return new EcsService(this, "service", {
       name: props.name,
       cluster: this.cluster.arn,
@@ -165,8 +216,6 @@ export class FargateService extends Construct {
         securityGroups: [this.securityGroup.id],
         assignPublicIp: props.assignPublicIp,
       },
-      loadBalancer: props.loadBalancers,
-      healthCheckGracePeriodSeconds: hasLoadBalancers ? (props.healthCheckGracePeriodSeconds ?? 60) : undefined,
       // Autoscaling owns the task count once the service exists.
       lifecycle: { ignoreChanges: ["desired_count"] },
     });
@@ -192,7 +241,7 @@ function containerDefinition(
       .map((variable) => ({ name: variable, value: container.environment[variable] })),
     secrets: [...container.secrets]
       .sort((a, b) => a.variable.localeCompare(b.variable))
-      .map((secret) => ({ name: secret.variable, valueFrom: valueFromOf(secret.reference, props) })),
+      .map((secret) => ({ name: secret.variable, valueFrom: secret.valueFrom })),
     mountPoints: volumes.map((volume) => ({ sourceVolume: volume.name, containerPath: volume.path, readOnly: false })),
     linuxParameters: { initProcessEnabled: true },
     logConfiguration: {
@@ -203,20 +252,6 @@ function containerDefinition(
       ? { healthCheck: { command: ["CMD-SHELL", container.healthCheckCommand], interval: 30, timeout: 5, retries: 3, startPeriod: 60 } }
       : {}),
   };
-}
-
-type Location = Pick<FargateServiceProps, "partition" | "region" | "accountId">;
-
-/** What ECS reads the secret from: always a full ARN, so that IAM grants match exactly. */
-function valueFromOf(reference: SecretReference, location: Location): string {
-  if (reference.service === "ssm" && reference.parameterName !== undefined) {
-    return `arn:${location.partition}:ssm:${location.region}:${location.accountId}:parameter${reference.parameterName}`;
-  }
-  return reference.arn!;
-}
-
-function iamResourceOf(reference: SecretReference, location: Location): string {
-  return reference.service === "secretsmanager" ? secretsManagerResource(reference.secretArn) : valueFromOf(reference, location);
 }
 
 /** `/tmp` -> `tmp`, `/var/cache/nginx` -> `var-cache-nginx` (volume names: letters, digits, - and _). */

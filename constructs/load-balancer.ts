@@ -1,6 +1,5 @@
 import { Construct } from "constructs";
-import type { ITerraformDependable } from "cdktf";
-import type { EcsServiceLoadBalancer } from "@cdktf/provider-aws/lib/ecs-service";
+import { Op, type ITerraformDependable } from "cdktf";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, type LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
@@ -8,7 +7,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { InvalidInputError } from "../config/errors";
+import { ConstructPropsError } from "./errors";
 import { derivedName } from "./names";
 
 /** TLS 1.3 and 1.2 only, forward-secret ciphers: AWS's recommended policy for new listeners. */
@@ -23,6 +22,29 @@ export interface LoadBalancerTarget {
   readonly healthCheckPath: string;
   /** Paths routed to this target, e.g. `/api/*`. @default none: the default target (exactly one) */
   readonly pathPatterns?: readonly string[];
+}
+
+/** One container registered with a target group (an ECS service's `load_balancer` block). */
+export interface TargetRegistration {
+  readonly targetGroupArn: string;
+  readonly containerName: string;
+  readonly containerPort: number;
+}
+
+/** A service whose containers a load balancer can front (FargateService is one). */
+export interface LoadBalancedService {
+  /** Security group of the service's tasks: the targets' ports are opened to it, from the load balancer only. */
+  readonly securityGroupId: string;
+  /** Registers the containers with their target groups; the service is created after `createdAfter`. */
+  registerTargets(targets: readonly TargetRegistration[], createdAfter: readonly ITerraformDependable[]): void;
+}
+
+/** A check Terraform makes before it creates or changes the load balancer: its subnets lie in `vpcId`. */
+export interface SubnetVpcCheck {
+  /** The VPC of the subnets, as read by the caller (e.g. a subnet data source's `vpcId`). */
+  readonly subnetVpcId: string;
+  /** What Terraform prints when the VPCs differ: say which setting to fix. */
+  readonly errorMessage: string;
 }
 
 export interface LoadBalancerProps {
@@ -41,22 +63,33 @@ export interface LoadBalancerProps {
   readonly deletionProtection?: boolean;
   /** Seconds a target drains before deregistration (deploys wait for it). @default 30 */
   readonly deregistrationDelaySeconds?: number;
+  /** Fail the plan when the subnets are not in `vpcId` (Terraform precondition). @default no check */
+  readonly subnetVpcCheck?: SubnetVpcCheck;
 }
 
 /**
  * An internet-facing Application Load Balancer: path rules pick a target group per container,
  * everything else goes to the default target. Its security group accepts 80 (and 443) from
- * anywhere and reaches nothing until `admit` opens the targets' ports to it.
+ * anywhere and reaches nothing until `attach` opens the targets' ports to a service.
  */
 export class LoadBalancer extends Construct {
-  public readonly loadBalancer: Lb;
-  public readonly securityGroup: SecurityGroup;
-  public readonly targetGroups: Readonly<Record<string, LbTargetGroup>>;
-  /** Listeners and rules: a service registering targets must be created after them. */
-  public readonly routing: ITerraformDependable[] = [];
+  /** DNS name AWS gives the load balancer (the site's DNS record points at it). */
+  public readonly dnsName: string;
+  /** `app/<name>/<id>`: the `LoadBalancer` dimension of its CloudWatch metrics. */
+  public readonly arnSuffix: string;
   /** `https://<dns name>` with a certificate, else `http://<dns name>`. */
   public readonly url: string;
+  /** Security group of the load balancer itself. */
+  public readonly securityGroupId: string;
+  /** `targetgroup/<name>/<id>` of each target: the `TargetGroup` dimension of its CloudWatch metrics. */
+  public readonly targetGroupArnSuffixes: Readonly<Record<string, string>>;
+  private readonly loadBalancer: Lb;
+  private readonly securityGroup: SecurityGroup;
+  private readonly targetGroups: Readonly<Record<string, LbTargetGroup>>;
+  /** Listeners and rules: a service registering targets must be created after them. */
+  private readonly routing: ITerraformDependable[] = [];
   private readonly targets: Readonly<Record<string, LoadBalancerTarget>>;
+  private attached = false;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
@@ -91,17 +124,38 @@ export class LoadBalancer extends Construct {
       // Requests with malformed headers are dropped, not passed to the application (request smuggling).
       dropInvalidHeaderFields: true,
       enableDeletionProtection: props.deletionProtection ?? true,
+      lifecycle: props.subnetVpcCheck
+        ? { precondition: [{ condition: Op.eq(props.subnetVpcCheck.subnetVpcId, props.vpcId), errorMessage: props.subnetVpcCheck.errorMessage }] }
+        : undefined,
     });
-    this.url = `${secure ? "https" : "http"}://${this.loadBalancer.dnsName}`;
+    this.dnsName = this.loadBalancer.dnsName;
+    this.arnSuffix = this.loadBalancer.arnSuffix;
+    this.url = `${secure ? "https" : "http"}://${this.dnsName}`;
+    this.securityGroupId = this.securityGroup.id;
 
     this.targetGroups = Object.fromEntries(
       Object.entries(props.targets).map(([target, spec]) => [target, this.targetGroup(props, target, spec)]),
     );
+    this.targetGroupArnSuffixes = Object.fromEntries(Object.entries(this.targetGroups).map(([target, group]) => [target, group.arnSuffix]));
     this.addListeners(props);
   }
 
+  /**
+   * Puts `service` behind this load balancer: each container registers with its target group,
+   * the service is created after the listeners and rules, and each target's port opens from this
+   * load balancer to the tasks only. The order matters: CreateService refuses a target group that
+   * no listener uses yet ("InvalidParameterException: The target group ... does not have an
+   * associated load balancer"; aws-cdk's listeners add the same dependency, aws/aws-cdk#1139).
+   */
+  attach(service: LoadBalancedService): void {
+    if (this.attached) throw new ConstructPropsError(`Invalid attach to load balancer ${this.node.path}: it already fronts a service`);
+    this.attached = true;
+    service.registerTargets(this.registrations(), this.routing);
+    this.admit(service.securityGroupId);
+  }
+
   /** Opens each target's port from this load balancer to `securityGroupId`, and only from it. */
-  admit(securityGroupId: string): void {
+  private admit(securityGroupId: string): void {
     for (const [target, spec] of Object.entries(this.targets)) {
       new VpcSecurityGroupEgressRule(this, `egress-${target}`, {
         securityGroupId: this.securityGroup.id,
@@ -122,8 +176,8 @@ export class LoadBalancer extends Construct {
     }
   }
 
-  /** What an ECS service passes as `load_balancer`: each container registered with its target group. */
-  serviceRegistrations(): EcsServiceLoadBalancer[] {
+  /** Each container registered with its target group. */
+  private registrations(): TargetRegistration[] {
     return Object.entries(this.targets).map(([target, spec]) => ({
       targetGroupArn: this.targetGroups[target].arn,
       containerName: target,
@@ -195,9 +249,9 @@ export class LoadBalancer extends Construct {
 function validate(props: LoadBalancerProps): void {
   const names = [props.name, ...Object.keys(props.targets).map((target) => derivedName.targetGroup(props.name, target))];
   const tooLong = names.find((name) => name.length > MAX_NAME_LENGTH);
-  if (tooLong) throw new InvalidInputError(`Invalid load balancer name "${tooLong}": AWS allows at most ${MAX_NAME_LENGTH} characters`);
+  if (tooLong) throw new ConstructPropsError(`Invalid load balancer name "${tooLong}": AWS allows at most ${MAX_NAME_LENGTH} characters`);
   const defaults = Object.keys(props.targets).filter((target) => !props.targets[target].pathPatterns?.length);
   if (defaults.length !== 1) {
-    throw new InvalidInputError(`Invalid targets of ${props.name}: exactly one must have no path patterns (the default), found ${defaults.length}`);
+    throw new ConstructPropsError(`Invalid targets of ${props.name}: exactly one must have no path patterns (the default), found ${defaults.length}`);
   }
 }

@@ -1,8 +1,3 @@
-import { PROJECT } from "../config/model";
-
-// Re-exported so that the IAM constructs import names from here only (issue 12: constructs import no config/).
-export { PROJECT, REPOSITORY_NAMES } from "../config/model";
-
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 
 /**
@@ -12,6 +7,20 @@ const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
  * patterns that must match it (the log group path of a container and the deploy role's and the
  * workload boundary's `log-group:` patterns, say). Pure functions, no provider import.
  */
+
+/**
+ * The project's name: the first part of every name, state key and tag of the project. Defined here
+ * with the names built from it (the IAM patterns must match them exactly); config/ re-exports it.
+ */
+export const PROJECT = "city-guided";
+
+/** An image repository of the project: `city-guided-<container>`. */
+export function repositoryName(container: string): string {
+  return `${PROJECT}-${container}`;
+}
+
+/** The repository of each container's image (config/ re-exports it, typed by container name). */
+export const REPOSITORY_NAMES = { api: repositoryName("api"), web: repositoryName("web") } as const;
 
 /** `city-guided-<env>`: every named resource of an environment is this or starts with `<this>-`. */
 export function environmentPrefix(environment: string): string {

@@ -3,7 +3,7 @@ import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-pol
 import type { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { expressionQuery, loadBalancer5xxCount, requestCount, runningTaskQueries, type ServiceMetricsSource } from "./scaling-metrics";
-import { InvalidInputError } from "../config/errors";
+import { ConstructPropsError } from "./errors";
 import { derivedName } from "./names";
 
 /**
@@ -59,15 +59,11 @@ export interface ScaleFromZeroProps extends ServiceMetricsSource {
  * The timeline and its AWS sources: docs/traffic-and-scaling.md; the replay test checks it.
  */
 export class ScaleFromZero extends Construct {
-  public readonly wakeAlarm: CloudwatchMetricAlarm;
-  public readonly idleAlarm: CloudwatchMetricAlarm;
-  public readonly wakePolicy: AppautoscalingPolicy;
-  public readonly idlePolicy: AppautoscalingPolicy;
 
   constructor(scope: Construct, id: string, props: ScaleFromZeroProps) {
     super(scope, id);
     if (!Number.isInteger(props.idleMinutes) || props.idleMinutes < MIN_IDLE_MINUTES || props.idleMinutes > 1440) {
-      throw new InvalidInputError(
+      throw new ConstructPropsError(
         `Invalid idle minutes ${props.idleMinutes} for ${props.serviceName}: must be ${MIN_IDLE_MINUTES}-1440 ` +
           `(at least the wake alarm's ${WAKE_EVALUATION_MINUTES} minutes; CloudWatch evaluates at most a day)`,
       );
@@ -87,13 +83,13 @@ export class ScaleFromZero extends Construct {
         },
       });
     // Bounds are relative to the alarm threshold (1): at or above it for wake, below it for idle.
-    this.wakePolicy = policy("wake", 1, { metricIntervalLowerBound: "0" });
-    this.idlePolicy = policy("idle", 0, { metricIntervalUpperBound: "0" });
+    const wakePolicy = policy("wake", 1, { metricIntervalLowerBound: "0" });
+    const idlePolicy = policy("idle", 0, { metricIntervalUpperBound: "0" });
 
     const { cpuSamples, runningTasks } = runningTaskQueries(props, "Maximum");
     const requests = () => requestCount("requests", props.loadBalancerArnSuffix);
     const elb5xx = () => loadBalancer5xxCount("elb5xx", props.loadBalancerArnSuffix);
-    this.wakeAlarm = new CloudwatchMetricAlarm(this, "wake-alarm", {
+    new CloudwatchMetricAlarm(this, "wake-alarm", {
       alarmName: derivedName.scaling(props.serviceName, "wake"),
       alarmDescription: `The load balancer answered 503 for ${props.serviceName} while no task ran: start one`,
       comparisonOperator: "GreaterThanOrEqualToThreshold",
@@ -103,9 +99,9 @@ export class ScaleFromZero extends Construct {
       // FILL makes every minute a datapoint; should none exist, nothing proves a visitor came.
       treatMissingData: "notBreaching",
       metricQuery: [elb5xx(), requests(), cpuSamples, runningTasks, expressionQuery("wake", WAKE_EXPRESSION, "503s while no task runs")],
-      alarmActions: [this.wakePolicy.arn],
+      alarmActions: [wakePolicy.arn],
     });
-    this.idleAlarm = new CloudwatchMetricAlarm(this, "idle-alarm", {
+    new CloudwatchMetricAlarm(this, "idle-alarm", {
       alarmName: derivedName.scaling(props.serviceName, "idle"),
       alarmDescription: `No request reached ${props.serviceName} for ${props.idleMinutes} minutes: scale to zero`,
       comparisonOperator: "LessThanThreshold",
@@ -115,7 +111,7 @@ export class ScaleFromZero extends Construct {
       // An idle load balancer publishes no datapoint at all: silence is idleness.
       treatMissingData: "breaching",
       metricQuery: [requests(), elb5xx(), expressionQuery("idle", IDLE_EXPRESSION, "Requests per minute, 503s included")],
-      alarmActions: [this.idlePolicy.arn],
+      alarmActions: [idlePolicy.arn],
     });
   }
 }

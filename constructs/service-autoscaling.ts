@@ -4,7 +4,7 @@ import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-tar
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { ScaleFromZero } from "./scale-from-zero";
 import { averageCpu, expressionQuery, runningTaskQueries } from "./scaling-metrics";
-import { InvalidInputError } from "../config/errors";
+import { ConstructPropsError } from "./errors";
 import { derivedName } from "./names";
 
 /** Minutes of low CPU before one task is removed (what target tracking itself waits before scaling in). */
@@ -39,21 +39,16 @@ export interface ServiceAutoscalingProps {
  *     so CPU never takes the service from 1 to 0. Only the idle path does that.
  */
 export class ServiceAutoscaling extends Construct {
-  public readonly target: AppautoscalingTarget;
-  public readonly cpuPolicy: AppautoscalingPolicy;
-  /** Only with minCapacity 0. */
-  public readonly scaleFromZero?: ScaleFromZero;
-  /** Only with minCapacity 0 and maxCapacity >= 2. */
-  public readonly cpuScaleInAlarm?: CloudwatchMetricAlarm;
+  private readonly target: AppautoscalingTarget;
 
   constructor(scope: Construct, id: string, props: ServiceAutoscalingProps) {
     super(scope, id);
     if (props.minCapacity > props.maxCapacity) {
-      throw new InvalidInputError(`Invalid autoscaling range for ${props.serviceName}: min ${props.minCapacity} > max ${props.maxCapacity}`);
+      throw new ConstructPropsError(`Invalid autoscaling range for ${props.serviceName}: min ${props.minCapacity} > max ${props.maxCapacity}`);
     }
     const sleeps = props.minCapacity === 0;
     if (sleeps && !props.scaleFromZero) {
-      throw new InvalidInputError(`Invalid autoscaling of ${props.serviceName}: min 0 needs scaleFromZero, or nothing would ever start a task`);
+      throw new ConstructPropsError(`Invalid autoscaling of ${props.serviceName}: min 0 needs scaleFromZero, or nothing would ever start a task`);
     }
     this.target = new AppautoscalingTarget(this, "target", {
       serviceNamespace: "ecs",
@@ -62,7 +57,7 @@ export class ServiceAutoscaling extends Construct {
       minCapacity: props.minCapacity,
       maxCapacity: props.maxCapacity,
     });
-    this.cpuPolicy = new AppautoscalingPolicy(this, "cpu", {
+    new AppautoscalingPolicy(this, "cpu", {
       name: derivedName.scaling(props.serviceName, "cpu"),
       policyType: "TargetTrackingScaling",
       serviceNamespace: this.target.serviceNamespace,
@@ -77,13 +72,13 @@ export class ServiceAutoscaling extends Construct {
       },
     });
     if (!sleeps) return;
-    this.scaleFromZero = new ScaleFromZero(this, "scale-from-zero", {
+    new ScaleFromZero(this, "scale-from-zero", {
       target: this.target,
       clusterName: props.clusterName,
       serviceName: props.serviceName,
       ...props.scaleFromZero!,
     });
-    if (props.maxCapacity >= 2) this.cpuScaleInAlarm = this.addCpuScaleIn(props);
+    if (props.maxCapacity >= 2) this.addCpuScaleIn(props);
   }
 
   /**

@@ -1,7 +1,6 @@
 import { S3Backend, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { PROJECT } from "../config/model";
-import { stateKey } from "../constructs/names";
+import { PROJECT, stateKey } from "../constructs/names";
 
 export interface StackFoundationProps {
   /** Stack name: `registry` or the environment's name. */

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { dependable, Op, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import { TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsEcrRepository } from "@cdktf/provider-aws/lib/data-aws-ecr-repository";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
@@ -10,12 +10,13 @@ import { CONTAINER_NAMES, REPOSITORY_NAMES, type ContainerName, type Environment
 import { Alerting } from "../constructs/alerting";
 import { workloadBoundaryArn } from "../constructs/workload-boundary";
 import { FargateService, type ContainerSpec } from "../constructs/fargate-service";
-import { LoadBalancer } from "../constructs/load-balancer";
+import { LoadBalancer, type SubnetVpcCheck } from "../constructs/load-balancer";
 import { environmentNames, type EnvironmentNames } from "../constructs/names";
 import { ServiceAutoscaling } from "../constructs/service-autoscaling";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { addStackFoundation, stackTags } from "./common";
 import { IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "../config/image-tag";
+import { secretVariable, type StackLocation } from "./secrets";
 
 /** The image-tag rule (config/image-tag.ts), checked by Terraform before any plan. */
 export { IMAGE_TAG_PATTERN };
@@ -63,8 +64,9 @@ export class EnvironmentStack extends TerraformStack {
     const account = new DataAwsCallerIdentity(this, "account");
     const partition = new DataAwsPartition(this, "partition");
     const network = this.network(config);
+    const location = { partition: partition.partition, region: config.region, accountId: account.accountId };
     const containers = Object.fromEntries(
-      CONTAINER_NAMES.map((container) => [container, this.containerSpec(container, config)]),
+      CONTAINER_NAMES.map((container) => [container, this.containerSpec(container, config, location)]),
     ) as Record<ContainerName, ContainerSpec>;
 
     this.loadBalancer = this.addLoadBalancer(config, names.loadBalancer, network);
@@ -85,20 +87,17 @@ export class EnvironmentStack extends TerraformStack {
       subnetIds: network.subnetIds,
       assignPublicIp: config.assignPublicIp,
       initialDesiredCount: config.minCapacity,
-      loadBalancers: this.loadBalancer.serviceRegistrations(),
       permissionsBoundaryArn: options.workloadBoundary ? workloadBoundaryArn(partition.partition, account.accountId, config.name) : undefined,
     });
-    this.loadBalancer.admit(this.service.securityGroup.id);
-    // ECS refuses a target group that no listener uses yet: create the routing first.
-    this.service.service.dependsOn = this.loadBalancer.routing.map((resource) => dependable(resource));
+    this.loadBalancer.attach(this.service);
 
     this.addScalingAndAlerts(config, names, { accountId: account.accountId, partition: partition.partition });
 
-    new TerraformOutput(this, "cluster_name", { value: this.service.cluster.name, description: "ECS cluster" });
-    new TerraformOutput(this, "service_name", { value: this.service.service.name, description: "ECS service" });
+    new TerraformOutput(this, "cluster_name", { value: this.service.clusterName, description: "ECS cluster" });
+    new TerraformOutput(this, "service_name", { value: this.service.name, description: "ECS service" });
     for (const container of CONTAINER_NAMES) {
       new TerraformOutput(this, `${container}_log_group`, {
-        value: this.service.logGroups[container].name,
+        value: this.service.logGroupNames[container],
         description: `CloudWatch log group of the ${container} container`,
       });
     }
@@ -106,7 +105,7 @@ export class EnvironmentStack extends TerraformStack {
 
   /** The ALB: web by default, API_PATH_PATTERNS to api, health checks from config. */
   private addLoadBalancer(config: EnvironmentConfig, name: string, network: { vpcId: string; loadBalancerSubnetIds: string[] }): LoadBalancer {
-    const loadBalancer = new LoadBalancer(this, "load-balancer", {
+    return new LoadBalancer(this, "load-balancer", {
       name,
       vpcId: network.vpcId,
       subnetIds: network.loadBalancerSubnetIds,
@@ -116,66 +115,62 @@ export class EnvironmentStack extends TerraformStack {
       },
       certificateArn: config.loadBalancer.certificateArn,
       deletionProtection: config.loadBalancer.deletionProtection,
+      subnetVpcCheck: this.subnetVpcCheck(config),
     });
-    this.requireOneVpc(config, loadBalancer, network.vpcId);
-    return loadBalancer;
   }
 
   /** Autoscaling (from zero when min is 0), alerts, and the outputs an operator needs next. */
   private addScalingAndAlerts(config: EnvironmentConfig, names: EnvironmentNames, location: { accountId: string; partition: string }): void {
     new ServiceAutoscaling(this, "autoscaling", {
-      clusterName: this.service.cluster.name,
-      serviceName: this.service.service.name,
+      clusterName: this.service.clusterName,
+      serviceName: this.service.name,
       minCapacity: config.minCapacity,
       maxCapacity: config.maxCapacity,
       cpuTarget: config.cpuTarget,
       scaleFromZero:
-        config.minCapacity === 0 ? { loadBalancerArnSuffix: this.loadBalancer.loadBalancer.arnSuffix, idleMinutes: config.idleMinutes } : undefined,
+        config.minCapacity === 0 ? { loadBalancerArnSuffix: this.loadBalancer.arnSuffix, idleMinutes: config.idleMinutes } : undefined,
     });
     const alerting = new Alerting(this, "alerting", {
       name: names.prefix,
       region: config.region,
       ...location,
       email: config.alertEmail,
-      loadBalancerArnSuffix: this.loadBalancer.loadBalancer.arnSuffix,
-      targetGroupArnSuffixes: Object.fromEntries(
-        Object.entries(this.loadBalancer.targetGroups).map(([target, group]) => [target, group.arnSuffix]),
-      ),
-      // In provider 5.x the service's id is its ARN (6.x adds an `arn` attribute).
-      serviceArn: this.service.service.id,
+      loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
+      targetGroupArnSuffixes: this.loadBalancer.targetGroupArnSuffixes,
+      serviceArn: this.service.arn,
     });
 
     new TerraformOutput(this, "load_balancer_dns_name", {
-      value: this.loadBalancer.loadBalancer.dnsName,
+      value: this.loadBalancer.dnsName,
       description: "DNS name of the load balancer (point the site's DNS record at it)",
     });
     new TerraformOutput(this, "site_url", { value: this.loadBalancer.url, description: "URL of the site through the load balancer" });
-    new TerraformOutput(this, "alerts_topic_arn", { value: alerting.topic.arn, description: "SNS topic of the environment's alerts" });
+    new TerraformOutput(this, "alerts_topic_arn", { value: alerting.topicArn, description: "SNS topic of the environment's alerts" });
   }
 
   /** Configured load balancer subnets must be in the tasks' VPC; Terraform checks it before any change. */
-  private requireOneVpc(config: EnvironmentConfig, loadBalancer: LoadBalancer, taskVpcId: string): void {
-    if (config.loadBalancer.subnetIds.length === 0) return;
+  private subnetVpcCheck(config: EnvironmentConfig): SubnetVpcCheck | undefined {
+    if (config.loadBalancer.subnetIds.length === 0) return undefined;
     const subnet = new DataAwsSubnet(this, "load-balancer-subnet", { id: config.loadBalancer.subnetIds[0] });
-    loadBalancer.loadBalancer.lifecycle = {
-      precondition: [
-        {
-          condition: Op.eq(subnet.vpcId, taskVpcId),
-          errorMessage: "INFRA_ALB_SUBNET_IDS must be subnets of the tasks' VPC (INFRA_SUBNET_IDS, or the default VPC when that is empty).",
-        },
-      ],
+    return {
+      subnetVpcId: subnet.vpcId,
+      errorMessage: "INFRA_ALB_SUBNET_IDS must be subnets of the tasks' VPC (INFRA_SUBNET_IDS, or the default VPC when that is empty).",
     };
   }
 
-  private containerSpec(container: ContainerName, config: EnvironmentConfig): ContainerSpec {
+  private containerSpec(container: ContainerName, config: EnvironmentConfig, location: StackLocation): ContainerSpec {
     const repository = new DataAwsEcrRepository(this, `${container}-repository`, {
       name: REPOSITORY_NAMES[container],
       provider: this.registryProvider(config),
     });
+    const { port, environment, secrets, healthCheckCommand } = config.containers[container];
     return {
-      ...config.containers[container],
       image: `${repository.repositoryUrl}:${this.imageTag.stringValue}`,
       repositoryArn: repository.arn,
+      port,
+      environment,
+      secrets: secrets.map((secret) => secretVariable(secret.variable, secret.reference, location)),
+      healthCheckCommand,
     };
   }
 

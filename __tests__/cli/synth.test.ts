@@ -99,7 +99,7 @@ const synth: Case[] = [
     line: /^error: env\/\.env: /,
   },
   {
-    name: "a construct refusing a value (constructs/ InvalidInputError): one line, exit 1",
+    name: "a construct refusing a value (constructs/ ConstructPropsError): one line, exit 1",
     entry: "__tests__/fixtures/bad-construct-app.ts",
     args: ["cdktf.out"],
     code: 1,

@@ -1,4 +1,7 @@
 import { IMAGE_TAG_PATTERN } from "../../stacks/environment-stack";
+import { parseSecretReference } from "../../config/secrets";
+import { secretVariable } from "../../stacks/secrets";
+import { matchesAction } from "../iam-evaluation";
 import { configFrom, MINIMAL_SHARED, synthEnvironment, synthProject } from "../helpers";
 
 const STAGING = [
@@ -20,6 +23,17 @@ const STAGING = [
 describe("environment stack", () => {
   const stack = synthEnvironment(STAGING);
   const executionPolicy = () => JSON.parse(stack.resource("aws_iam_role_policy").policy);
+  /** Every resource the execution role's policy allows `action` on (statements matched by action, not by Sid). */
+  const grantedResources = (action: string): string[] =>
+    executionPolicy()
+      .Statement.filter((statement: any) => statement.Effect === "Allow" && matchesAction([statement.Action].flat(), action))
+      .flatMap((statement: any) => [statement.Resource].flat())
+      .sort();
+  /** `${<type>.<logical id>.<attribute>}` of each resource of a type in the stack, whatever ids cdktf gave them. */
+  const references = (type: string, attribute: string): string[] =>
+    Object.keys(stack.resources(type))
+      .map((id) => `\${${type}.${id}.${attribute}}`)
+      .sort();
 
   test("state: one key per environment, encrypted, S3-native lock file", () => {
     expect(stack.json.terraform.backend.s3).toEqual({
@@ -132,17 +146,34 @@ describe("environment stack", () => {
   });
 
   test("the execution role pulls from exactly the two repositories and reads exactly the referenced secrets", () => {
-    const statements = Object.fromEntries(executionPolicy().Statement.map((statement: any) => [statement.Sid, statement]));
-    expect(statements.PullImages.Resource).toEqual(["${data.aws_ecr_repository.api-repository.arn}", "${data.aws_ecr_repository.web-repository.arn}"]);
-    expect(statements.EcrAuthorizationToken).toMatchObject({ Action: ["ecr:GetAuthorizationToken"], Resource: "*" });
-    expect(statements.ReadParameters).toMatchObject({ Action: ["ssm:GetParameters"] });
-    expect(statements.ReadParameters.Resource).toHaveLength(1);
+    const repositories = ["${data.aws_ecr_repository.api-repository.arn}", "${data.aws_ecr_repository.web-repository.arn}"];
+    for (const action of ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]) expect(grantedResources(action)).toEqual(repositories);
+    // GetAuthorizationToken has no resource-level permissions: the only "*".
+    expect(grantedResources("ecr:GetAuthorizationToken")).toEqual(["*"]);
+    expect(grantedResources("ssm:GetParameters")).toEqual([
+      "arn:${data.aws_partition.partition.partition}:ssm:eu-west-3:${data.aws_caller_identity.account.account_id}:parameter/city-guided/staging/DATABASE_URL",
+    ]);
     // A partial Secrets Manager ARN is granted its random suffix, and nothing wider.
-    expect(statements.ReadSecrets.Resource).toEqual([
+    expect(grantedResources("secretsmanager:GetSecretValue")).toEqual([
       "arn:aws:secretsmanager:eu-west-3:123456789012:secret:city-guided/session-??????",
       "arn:aws:secretsmanager:eu-west-3:123456789012:secret:stripe-AbC123",
     ]);
-    expect(statements.WriteLogs.Resource).toHaveLength(2);
+    // Log streams of the stack's own two log groups, nothing else.
+    const streams = references("aws_cloudwatch_log_group", "arn").map((arn) => `${arn}:log-stream:*`);
+    expect(streams).toHaveLength(2);
+    for (const action of ["logs:CreateLogStream", "logs:PutLogEvents"]) expect(grantedResources(action)).toEqual(streams);
+    // Nothing else: no other action is granted.
+    const actions = executionPolicy().Statement.flatMap((statement: any) => [statement.Action].flat()).sort();
+    expect(actions).toEqual([
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:GetAuthorizationToken",
+      "ecr:GetDownloadUrlForLayer",
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+      "secretsmanager:GetSecretValue",
+      "ssm:GetParameters",
+    ]);
   });
 
   test("no IAM action is * or <service>:*", () => {
@@ -184,7 +215,8 @@ describe("environment stack", () => {
     expect(stack.resource("aws_appautoscaling_target")).toMatchObject({
       min_capacity: 0,
       max_capacity: 4,
-      resource_id: "service/${aws_ecs_cluster.service_cluster_B81F1F5D.name}/${aws_ecs_service.service_E7C408F2.name}",
+      // The stack's own cluster and service, whatever logical ids cdktf gave them.
+      resource_id: `service/${references("aws_ecs_cluster", "name")[0]}/${references("aws_ecs_service", "name")[0]}`,
       scalable_dimension: "ecs:service:DesiredCount",
     });
     const policy = Object.values(stack.resources("aws_appautoscaling_policy")).find((p: any) => p.policy_type === "TargetTrackingScaling") as any;
@@ -230,4 +262,31 @@ describe("environment stack", () => {
 
 test("the minimal shared file is enough for a valid project", () => {
   expect(() => configFrom({ staging: "" }, MINIMAL_SHARED)).not.toThrow();
+});
+
+describe("secret references, resolved for a container and its execution role", () => {
+  const location = { partition: "aws", region: "eu-west-3", accountId: "123456789012" };
+  const resolve = (value: string) => secretVariable("NAME", parseSecretReference(value)!, location);
+
+  test("an SSM parameter name becomes its ARN in the stack's account and region, read and granted alike", () => {
+    expect(resolve("ssm:/city-guided/staging/DATABASE_URL")).toEqual({
+      variable: "NAME",
+      valueFrom: "arn:aws:ssm:eu-west-3:123456789012:parameter/city-guided/staging/DATABASE_URL",
+      store: "ssm",
+      iamResource: "arn:aws:ssm:eu-west-3:123456789012:parameter/city-guided/staging/DATABASE_URL",
+    });
+  });
+
+  test("an SSM parameter ARN is kept as given", () => {
+    const arn = "arn:aws:ssm:eu-central-1:210987654321:parameter/shared/TOKEN";
+    expect(resolve(arn)).toMatchObject({ valueFrom: arn, store: "ssm", iamResource: arn });
+  });
+
+  test("a Secrets Manager ARN with a JSON key is read as given and granted on the whole secret", () => {
+    expect(resolve("arn:aws:secretsmanager:eu-west-3:123456789012:secret:stripe-AbC123:key::")).toMatchObject({
+      valueFrom: "arn:aws:secretsmanager:eu-west-3:123456789012:secret:stripe-AbC123:key::",
+      store: "secretsmanager",
+      iamResource: "arn:aws:secretsmanager:eu-west-3:123456789012:secret:stripe-AbC123",
+    });
+  });
 });

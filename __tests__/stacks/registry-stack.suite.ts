@@ -8,6 +8,8 @@ const registry = () =>
 describe("registry stack", () => {
   const stack = registry();
   const repositories = Object.values(stack.resources("aws_ecr_repository"));
+  /** The logical id of the repository of that name, whatever id cdktf gave it. */
+  const repositoryId = (name: string) => Object.entries(stack.resources("aws_ecr_repository")).find(([, repository]) => repository.name === name)![0];
 
   test("creates exactly city-guided-api and city-guided-web", () => {
     expect(repositories.map((repository) => repository.name).sort()).toEqual(["city-guided-api", "city-guided-web"]);
@@ -32,12 +34,20 @@ describe("registry stack", () => {
     }
   });
 
-  test("each repository has a lifecycle policy built from the shared config", () => {
+  test("each repository has its own lifecycle policy", () => {
+    const policies = Object.values(stack.resources("aws_ecr_lifecycle_policy"));
+    expect(policies.map((policy) => policy.repository).sort()).toEqual(
+      ["city-guided-api", "city-guided-web"].map((name) => `\${aws_ecr_repository.${repositoryId(name)}.name}`).sort(),
+    );
+  });
+
+  test("the lifecycle policies keep what the shared config says, and pass ECR's own checks", () => {
     const policies = Object.values(stack.resources("aws_ecr_lifecycle_policy"));
     expect(policies).toHaveLength(2);
     for (const policy of policies) {
       const { rules } = JSON.parse(policy.policy);
-      expect(rules).toEqual(lifecycleRules({ keepImages: 7, untaggedDays: 3, releaseTagPrefix: "release-", keepReleases: 15 }));
+      expect(validateLifecycleRules(rules)).toEqual([]);
+      expect(rules.map((rule: LifecycleRule) => rule.action)).toEqual([{ type: "expire" }, { type: "expire" }, { type: "expire" }]);
       const release = rules.find((rule: LifecycleRule) => rule.selection.tagStatus === "tagged");
       const any = rules.find((rule: LifecycleRule) => rule.selection.tagStatus === "any");
       const untagged = rules.find((rule: LifecycleRule) => rule.selection.tagStatus === "untagged");
@@ -59,9 +69,11 @@ describe("registry stack", () => {
     });
   });
 
-  test("outputs both repository URLs", () => {
+  test("outputs both repository URLs, each its own repository's", () => {
     expect(Object.keys(stack.json.output).sort()).toEqual(["api_repository_url", "web_repository_url"]);
-    expect(stack.json.output.api_repository_url.value).toMatch(/^\$\{aws_ecr_repository\.[^.]+\.repository_url\}$/);
+    for (const container of ["api", "web"]) {
+      expect(stack.json.output[`${container}_repository_url`].value).toBe(`\${aws_ecr_repository.${repositoryId(`city-guided-${container}`)}.repository_url}`);
+    }
   });
 });
 
@@ -106,10 +118,16 @@ describe("adopting existing repositories (migration from the AWS CDK stack)", ()
   const withImport = (value: string) => synthProject(configFrom({ staging: "" }, `${MINIMAL_SHARED}INFRA_ECR_IMPORT_EXISTING=${value}\n`)).registry.json;
 
   test("the switch on: one import block per repository, by repository name", () => {
-    const imports = withImport("true").import;
+    const json = withImport("true");
+    const imports = json.import;
     expect(imports).toHaveLength(2);
     expect(imports.map((block: any) => block.id).sort()).toEqual(["city-guided-api", "city-guided-web"]);
-    for (const block of imports) expect(block.to).toMatch(/^aws_ecr_repository\./);
+    // Each block adopts the repository of its own name.
+    for (const block of imports) {
+      const [type, id] = block.to.split(".");
+      expect(type).toBe("aws_ecr_repository");
+      expect(json.resource.aws_ecr_repository[id].name).toBe(block.id);
+    }
   });
 
   test("the switch off (the default): no import block", () => {
