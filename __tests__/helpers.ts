@@ -1,4 +1,6 @@
-import { Testing, type TerraformStack } from "cdktf";
+import { Testing, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { applyPolicy } from "../policy/aspects";
 import { loadConfig } from "../config/load";
 import type { ProjectConfig } from "../config/model";
 import { addStacks } from "../stacks/app";
@@ -65,4 +67,18 @@ export function committedProject(): Record<string, SynthesizedStack> {
 /** Synthesizes one environment named `staging` from its file's text. */
 export function synthEnvironment(text: string, shared = MINIMAL_SHARED): SynthesizedStack {
   return synthProject(configFrom({ staging: text }, shared)).staging;
+}
+
+/** A stack under the synth-time policy, built by `build`; its synth error ("" when it passes). `tags`: the provider's default tags. */
+export function policyErrorOf(build: (stack: TerraformStack) => void, tags?: Record<string, string>): string {
+  const stack = new TerraformStack(Testing.app(), "qa");
+  new AwsProvider(stack, "aws", { region: "eu-west-3", ...(tags ? { defaultTags: [{ tags }] } : {}) });
+  build(stack);
+  applyPolicy(stack);
+  try {
+    Testing.synth(stack, true);
+    return "";
+  } catch (error) {
+    return (error as Error).message;
+  }
 }

@@ -2,15 +2,13 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Testing, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { applyPolicy } from "../../policy/aspects";
-import { committedProject, configFrom, synthProject } from "../helpers";
+import { committedProject, configFrom, policyErrorOf, synthProject } from "../helpers";
 
 const GOOD_CONTAINER = {
   name: "api",
@@ -20,19 +18,6 @@ const GOOD_CONTAINER = {
   environment: [{ name: "NODE_ENV", value: "production" }],
 };
 
-/** A stack under the policy, built by `build`; returns the synth error message ("" when it passes). */
-function policyErrorOf(build: (stack: TerraformStack) => void): string {
-  const stack = new TerraformStack(Testing.app(), "qa");
-  new AwsProvider(stack, "aws", { region: "eu-west-3" });
-  build(stack);
-  applyPolicy(stack);
-  try {
-    Testing.synth(stack, true);
-    return "";
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
 
 const withContainers = (...containers: object[]) => (stack: TerraformStack) =>
   new EcsTaskDefinition(stack, "task-definition", { family: "qa", containerDefinitions: JSON.stringify(containers) });

@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
@@ -8,30 +8,17 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { applyPolicy } from "../../policy/aspects";
 import { literalParts } from "../../policy/aws-rule-check";
 import { STRING_RULES } from "../../policy/aws-rules";
-import { committedProject, synthEnvironment } from "../helpers";
+import { committedProject, policyErrorOf, synthEnvironment } from "../helpers";
 
 const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }] });
 
 /** The synth error of a stack under the policy ("" when it passes); `tags` are the provider's default tags. */
-function awsRuleErrorOf(build: (stack: TerraformStack) => void, tags: Record<string, string> = { Project: "qa" }): string {
-  const stack = new TerraformStack(Testing.app(), "qa");
-  new AwsProvider(stack, "aws", { region: "eu-west-3", defaultTags: [{ tags }] });
-  build(stack);
-  applyPolicy(stack);
-  try {
-    Testing.synth(stack, true);
-    return "";
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
+const awsRuleErrorOf = (build: (stack: TerraformStack) => void, tags: Record<string, string> = { Project: "qa" }): string => policyErrorOf(build, tags);
 
 const lines = (message: string) => message.split("\n").filter((line) => line.includes("Policy:"));
 
