@@ -3,8 +3,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  // Process-level tests have their own configs: npm run test:integration, npm run test:cli.
-  testPathIgnorePatterns: ["/node_modules/", "/__tests__/integration/", "/__tests__/cli/"],
+  // Process-level and scale tests have their own configs: npm run test:integration, test:cli, test:scale.
+  testPathIgnorePatterns: ["/node_modules/", "/__tests__/integration/", "/__tests__/cli/", "/__tests__/scale/"],
   transform: { "^.+\\.ts$": ["@swc/jest"] },
   moduleFileExtensions: ["ts", "js", "json"],
   // Both cores (jest's default leaves one idle on a 2-core machine).

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../config/errors";
 import { loadConfig } from "../config/load";
-import { configErrorOf, configFrom, MINIMAL_SHARED } from "./helpers";
+import { configErrorOf, configFrom, MINIMAL_SHARED } from "./config-helpers";
 
 describe("configuration defaults and overrides", () => {
   test("an empty environment file gets the documented defaults", () => {

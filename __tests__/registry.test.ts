@@ -6,3 +6,4 @@ import "./stacks/ci-roles.suite";
 import "./stacks/github-oidc.suite";
 import "./stacks/deploy-coverage.suite";
 import "./stacks/snapshots.suite";
+import "./stacks/workflow-trust.suite";

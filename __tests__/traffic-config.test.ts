@@ -1,4 +1,4 @@
-import { configErrorOf, configFrom } from "./helpers";
+import { configErrorOf, configFrom } from "./config-helpers";
 
 const CERTIFICATE = "arn:aws:acm:eu-west-3:123456789012:certificate/12345678-1234-1234-1234-123456789012";
 

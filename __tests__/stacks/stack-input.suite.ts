@@ -1,5 +1,5 @@
-import { stackInputProblems } from "../policy/stack-input";
-import { synthEnvironment } from "./helpers";
+import { stackInputProblems } from "../../policy/stack-input";
+import { synthEnvironment } from "../helpers";
 
 const minimal = () => ({
   terraform: { backend: { s3: { bucket: "b", key: "k" } }, required_providers: { aws: { source: "aws", version: "5.100.0" } } },

@@ -1,14 +1,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { APP_REPOSITORY, INFRA_REPOSITORY, PIPELINE_SHARED, pipelineStacks, role, trusts } from "./pipeline-helpers";
+import { APP_REPOSITORY, INFRA_REPOSITORY, PIPELINE_SHARED, pipelineStacks, role, trusts } from "../pipeline-helpers";
 
 // The `sub` each job of the workflows presents, derived from the workflow files themselves (their
 // triggers, callers, environments and the role variable they assume), checked against the
 // synthesized trust policies: a workflow change that moves a job to another role, environment or
 // file fails here, not at the first run on GitHub. The form is GitHub's customized subject with
 // repo, context and job_workflow_ref (docs/delivery.md, one-time setup).
-const ROOT = join(__dirname, "..");
+const ROOT = join(__dirname, "../..");
 type Step = { uses?: string; with?: Record<string, string> };
 type Job = { environment?: string; steps?: Step[]; uses?: string; with?: Record<string, string> };
 type Workflow = { on: Record<string, unknown> | string[] | string; jobs: Record<string, Job> };
