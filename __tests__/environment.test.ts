@@ -9,5 +9,6 @@ import "./stacks/construct-errors.suite";
 import "./stacks/aspects.suite";
 import "./stacks/aws-rules.suite";
 import "./stacks/images.suite";
+import "./stacks/dashboard.suite";
 // The environment-count suite builds the registry stack of 300 environments: it runs here, balancing the two test files across both cores.
 import "./stacks/environment-count.suite";
