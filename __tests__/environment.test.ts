@@ -10,3 +10,4 @@ import "./stacks/aspects.suite";
 import "./stacks/aws-rules.suite";
 import "./stacks/images.suite";
 import "./stacks/stack-input.suite";
+import "./stacks/dashboard.suite";

@@ -161,11 +161,22 @@ describe("tasks, images and load balancer", () => {
     expect(renderText(buildReport(input({ loadBalancer: { balancer: { DNSName: "lb.example" }, listeners: [] } })))).toContain("load balancer  no HTTP or HTTPS listener");
   });
 
+  test("the dashboard's console URL, from the environment's name and region (the stack's dashboard_url output)", () => {
+    const url = "https://eu-west-3.console.aws.amazon.com/cloudwatch/home?region=eu-west-3#dashboards/dashboard/city-guided-staging";
+    expect(buildReport(input({})).dashboardUrl).toBe(url);
+    expect(renderText(buildReport(input({})))).toMatch(new RegExp(`\\ndashboard      ${url.replace(/[?.]/g, "\\$&")}\\n$`));
+    // Printed for a sleeping environment too: that is when its wake signal matters.
+    expect(renderText(buildReport(input({ environment: "preview", region: "eu-central-1", service: service({ desiredCount: 0, runningCount: 0 }), tasks: [] })))).toContain(
+      "dashboard      https://eu-central-1.console.aws.amazon.com/cloudwatch/home?region=eu-central-1#dashboards/dashboard/city-guided-preview\n",
+    );
+  });
+
   test("--json is the report itself, with ISO dates", () => {
     const parsed = JSON.parse(renderJson(buildReport(input({}))));
     expect(parsed.state).toBe("steady");
     expect(parsed.deployments[0].createdAt).toBe("2025-11-20T10:00:00.000Z");
     expect(parsed.tasks[0].imageTags).toEqual({ api: "1.4.2", web: "1.4.2" });
     expect(parsed.loadBalancer.url).toBe("http://lb.example");
+    expect(parsed.dashboardUrl).toBe("https://eu-west-3.console.aws.amazon.com/cloudwatch/home?region=eu-west-3#dashboards/dashboard/city-guided-staging");
   });
 });

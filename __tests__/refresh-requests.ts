@@ -19,6 +19,7 @@ const READS: Record<string, { actions: readonly string[]; on: "arn" | "*" | ((vi
   aws_ecr_lifecycle_policy: { actions: ["ecr:GetLifecyclePolicy"], on: (view, resource) => view.resolve(resource.repository.replace(/\.name\}$/, ".arn}")) },
   aws_cloudwatch_log_group: { actions: ["logs:DescribeLogGroups", "logs:ListTagsForResource"], on: "*" },
   aws_cloudwatch_metric_alarm: { actions: ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"], on: "*" },
+  aws_cloudwatch_dashboard: { actions: ["cloudwatch:GetDashboard"], on: "arn" },
   aws_cloudwatch_event_rule: { actions: ["events:DescribeRule", "events:ListTagsForResource"], on: "arn" },
   aws_cloudwatch_event_target: { actions: ["events:ListTargetsByRule"], on: "*" },
   aws_lb: { actions: ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeTags"], on: "*" },

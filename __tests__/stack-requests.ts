@@ -40,7 +40,9 @@ export class StackView {
   ) {}
 
   arn(service: string, resource: string): string {
-    return service === "iam" ? `arn:${PARTITION}:iam::${ACCOUNT}:${resource}` : `arn:${PARTITION}:${service}:${this.region}:${ACCOUNT}:${resource}`;
+    // IAM ARNs and CloudWatch dashboards' have no region (Service Authorization Reference).
+    const regionless = service === "iam" || (service === "cloudwatch" && resource.startsWith("dashboard/"));
+    return `arn:${PARTITION}:${service}:${regionless ? "" : this.region}:${ACCOUNT}:${resource}`;
   }
 
   /** A string of the stack with its references to other resources resolved. */
@@ -99,6 +101,8 @@ export class StackView {
         return this.arn("kms", `key/${id.toLowerCase()}-key-id`);
       case "aws_cloudwatch_event_rule":
         return this.arn("events", `rule/${name()}`);
+      case "aws_cloudwatch_dashboard":
+        return this.arn("cloudwatch", `dashboard/${this.resolve(resource.dashboard_name)}`);
       case "aws_security_group":
         return this.arn("ec2", `security-group/sg-${id.toLowerCase()}`);
       default:
@@ -185,6 +189,8 @@ const CREATE: Record<string, (c: CreateContext) => void> = {
     c.on("kms:CreateAlias", key, {}, false);
     c.on("kms:CreateAlias", key, c.resourceTags("aws"));
   },
+  // aws_cloudwatch_dashboard has no tags in provider 5.x: PutDashboard carries none.
+  aws_cloudwatch_dashboard: (c) => c.on("cloudwatch:PutDashboard", byArn("aws_cloudwatch_dashboard")(c)),
   aws_cloudwatch_event_rule: (c) => c.on("events:PutRule", byArn("aws_cloudwatch_event_rule")(c), c.requestTags),
   aws_cloudwatch_event_target: (c) => c.on("events:PutTargets", c.view.arn("events", `rule/${c.view.resolve(c.resource.rule)}`)),
   aws_security_group: (c) => {

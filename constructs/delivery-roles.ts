@@ -8,7 +8,7 @@ import { pushStatements } from "./push-role-policy";
 import { EnvironmentDeployRole } from "./deploy-role";
 import { ConstructPropsError } from "./errors";
 import { GitHubOidc, githubSubject, mainWorkflow, PIPELINE_WORKFLOWS } from "./github-oidc";
-import { CI_ROLE_PATH, environmentPrefix, PIPELINE_ROLE_NAMES, PROJECT_NAME_PATTERN, STATE_KEY_PATTERN } from "./names";
+import { arnBuilder, CI_ROLE_PATH, environmentPrefix, PIPELINE_ROLE_NAMES, PROJECT_NAME_PATTERN, STATE_KEY_PATTERN } from "./names";
 import type { WorkloadScope } from "./workload-boundary";
 
 /** One environment as the pipeline's roles see it. */
@@ -120,7 +120,7 @@ export class DeliveryRoles extends Construct {
           iam(`role${CI_ROLE_PATH}${PROJECT_NAME_PATTERN}`),
           iam(`policy${CI_ROLE_PATH}${PROJECT_NAME_PATTERN}`),
           oidc.providerArn,
-        ]),
+        ], [arnBuilder({ ...location, region: "" })("cloudwatch", `dashboard/${PROJECT_NAME_PATTERN}`)]),
       ],
     });
     output(this, "plan_role_arn", this.planRole.arn, "Role pull requests and drift detection assume (repository variable AWS_PLAN_ROLE_ARN)");

@@ -73,7 +73,7 @@ function serviceStatements(patterns: EnvironmentPatterns, workloadBoundaryArn: s
   ];
 }
 
-/** The load balancer and its parts, the alarms, the alerts topic, its key's alias and event rule. */
+/** The load balancer and its parts, the alarms, the dashboard, the alerts topic, its key's alias and event rule. */
 function trafficAndAlertStatements(patterns: EnvironmentPatterns): PolicyStatement[] {
   return [
     {
@@ -113,6 +113,16 @@ function trafficAndAlertStatements(patterns: EnvironmentPatterns): PolicyStateme
       Resource: [...patterns.alarms, patterns.targetTrackingAlarms],
     },
     {
+      // PutDashboard creates and updates (GetDashboard, the provider's read, is in ReadDashboards).
+      // The Service Authorization Reference (Amazon CloudWatch) scopes them to the dashboard
+      // resource type, whose ARN has no region. ListDashboards is not granted: neither Terraform
+      // nor ops/ calls it.
+      Sid: "Dashboard",
+      Effect: "Allow",
+      Action: ["cloudwatch:DeleteDashboards", "cloudwatch:PutDashboard"],
+      Resource: [patterns.dashboard],
+    },
+    {
       // An alias names its key; creating or moving one also needs the key (NewKeysOfThisEnvironment, KeysOfThisEnvironment).
       Sid: "KeyAliases",
       Effect: "Allow",
@@ -150,7 +160,7 @@ export function deployStatements(scope: DeployScope): PolicyStatement[] {
   const iamReads = [patterns.roles, patterns.policies];
   return [
     ...stateStatements([scope.state], scope.partition, true),
-    ...readOnlyStatements(scope.repositoryArns, iamReads),
+    ...readOnlyStatements(scope.repositoryArns, iamReads, [patterns.dashboard]),
     // `city-guided-staging-*` would also match `city-guided-staging-eu-*`: environments never nest (DeliveryRoles refuses them).
     ...serviceStatements(patterns, scope.workloadBoundaryArn),
     ...trafficAndAlertStatements(patterns),

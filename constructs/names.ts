@@ -78,6 +78,8 @@ export function environmentNames(environment: string) {
     deploymentFailedRule: derivedName.alerting(prefix, "deployment-failed"),
     /** Alarms that target tracking creates by itself, named after the scalable target. */
     targetTrackingAlarmPrefix: `TargetTracking-service/${cluster}/${service}`,
+    /** The environment's CloudWatch dashboard (service-dashboard.ts). */
+    dashboard: prefix,
     deployRole: `${prefix}-deploy`,
     deployBoundary: `${prefix}-deploy-boundary`,
     deployPolicy: (part: number | "*") => `${prefix}-deploy-${part}`,
@@ -125,12 +127,30 @@ export interface AccountLocation {
   readonly accountId: string;
 }
 
-/** IAM ARNs have no region; every other service's here are regional. */
+/**
+ * ARNs without a region: IAM's, and CloudWatch dashboards (global to the account). The Service
+ * Authorization Reference (Amazon CloudWatch, resource types) gives the dashboard's ARN as
+ * `arn:${Partition}:cloudwatch::${Account}:dashboard/${DashboardName}`.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html
+ */
+export function isRegionless(service: string, resource: string): boolean {
+  return service === "iam" || (service === "cloudwatch" && resource.startsWith("dashboard/"));
+}
+
+/** IAM ARNs and dashboards have no region (isRegionless); every other one here is regional. */
 export function arnBuilder(location: AccountLocation & { readonly region: string }): ArnBuilder {
   return (service, resource) =>
-    service === "iam"
-      ? `arn:${location.partition}:iam::${location.accountId}:${resource}`
-      : `arn:${location.partition}:${service}:${location.region}:${location.accountId}:${resource}`;
+    `arn:${location.partition}:${service}:${isRegionless(service, resource) ? "" : location.region}:${location.accountId}:${resource}`;
+}
+
+/**
+ * The CloudWatch console page of a dashboard. Dashboards are global, but the console shows a
+ * metric widget's region only once told one: the environment's region. Computed from the name
+ * (no AWS call), so `npm run status` and the stack's `dashboard_url` output print the same URL.
+ * Dashboard names hold only URL-safe characters (A-Z a-z 0-9 - _), so the name goes in as is.
+ */
+export function dashboardUrl(region: string, dashboardName: string): string {
+  return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${dashboardName}`;
 }
 
 /**
@@ -159,6 +179,8 @@ export function environmentPatterns(environment: string, arn: ArnBuilder) {
     /** Subscription ARNs are `<topic arn>:<id>`. */
     alertsSubscriptions: arn("sns", `${names.alertsTopic}:*`),
     deploymentFailedRule: arn("events", `rule/${names.deploymentFailedRule}`),
+    /** No region in a dashboard's ARN (isRegionless). */
+    dashboard: arn("cloudwatch", `dashboard/${names.dashboard}`),
     parameters: arn("ssm", `parameter/${names.secretPath}/*`),
     secrets: arn("secretsmanager", `secret:${names.secretPath}/*`),
   };

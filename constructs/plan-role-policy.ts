@@ -65,10 +65,14 @@ export const DESCRIBE_ACTIONS: readonly string[] = [
   "sns:ListTagsForResource",
 ];
 
-/** Read the stacks' configuration: describe calls, the repositories, and the project's own IAM. */
-export function readOnlyStatements(repositoryArns: readonly string[], iamResources: readonly string[]): PolicyStatement[] {
+/**
+ * Read the stacks' configuration: describe calls, the repositories, the dashboards (GetDashboard
+ * has the dashboard resource type, so it is scoped by name) and the project's own IAM.
+ */
+export function readOnlyStatements(repositoryArns: readonly string[], iamResources: readonly string[], dashboardArns: readonly string[]): PolicyStatement[] {
   return [
     { Sid: "Describe", Effect: "Allow", Action: [...DESCRIBE_ACTIONS], Resource: "*" },
+    { Sid: "ReadDashboards", Effect: "Allow", Action: ["cloudwatch:GetDashboard"], Resource: [...dashboardArns] },
     {
       Sid: "ReadRepositories",
       Effect: "Allow",

@@ -59,6 +59,10 @@ export interface ScaleFromZeroProps extends ServiceMetricsSource {
  * The timeline and its AWS sources: docs/traffic-and-scaling.md; the replay test checks it.
  */
 export class ScaleFromZero extends Construct {
+  /** ARN of the alarm that wakes the service (0 -> 1 task). */
+  public readonly wakeAlarmArn: string;
+  /** ARN of the alarm that puts the service to sleep (-> 0 tasks). */
+  public readonly idleAlarmArn: string;
 
   constructor(scope: Construct, id: string, props: ScaleFromZeroProps) {
     super(scope, id);
@@ -89,7 +93,7 @@ export class ScaleFromZero extends Construct {
     const { cpuSamples, runningTasks } = runningTaskQueries(props, "Maximum");
     const requests = () => requestCount("requests", props.loadBalancerArnSuffix);
     const elb5xx = () => loadBalancer5xxCount("elb5xx", props.loadBalancerArnSuffix);
-    new CloudwatchMetricAlarm(this, "wake-alarm", {
+    const wakeAlarm = new CloudwatchMetricAlarm(this, "wake-alarm", {
       alarmName: derivedName.scaling(props.serviceName, "wake"),
       alarmDescription: `The load balancer answered 503 for ${props.serviceName} while no task ran: start one`,
       comparisonOperator: "GreaterThanOrEqualToThreshold",
@@ -101,7 +105,7 @@ export class ScaleFromZero extends Construct {
       metricQuery: [elb5xx(), requests(), cpuSamples, runningTasks, expressionQuery("wake", WAKE_EXPRESSION, "503s while no task runs")],
       alarmActions: [wakePolicy.arn],
     });
-    new CloudwatchMetricAlarm(this, "idle-alarm", {
+    const idleAlarm = new CloudwatchMetricAlarm(this, "idle-alarm", {
       alarmName: derivedName.scaling(props.serviceName, "idle"),
       alarmDescription: `No request reached ${props.serviceName} for ${props.idleMinutes} minutes: scale to zero`,
       comparisonOperator: "LessThanThreshold",
@@ -113,5 +117,7 @@ export class ScaleFromZero extends Construct {
       metricQuery: [requests(), elb5xx(), expressionQuery("idle", IDLE_EXPRESSION, "Requests per minute, 503s included")],
       alarmActions: [idlePolicy.arn],
     });
+    this.wakeAlarmArn = wakeAlarm.arn;
+    this.idleAlarmArn = idleAlarm.arn;
   }
 }

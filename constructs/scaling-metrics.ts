@@ -71,3 +71,31 @@ export function runningTaskQueries(
 export function averageCpu(id: string, source: ServiceMetricsSource): CloudwatchMetricAlarmMetricQuery {
   return metricQuery(id, "AWS/ECS", "CPUUtilization", "Average", { ClusterName: source.clusterName, ServiceName: source.serviceName });
 }
+
+/**
+ * The 503s among the load balancer's own 5xx: what a visitor of a sleeping service gets (same AWS
+ * page as RequestCount). The wake alarm counts all of HTTPCode_ELB_5XX_Count; this one shows which.
+ */
+export function loadBalancer503Count(id: string, loadBalancerArnSuffix: string): CloudwatchMetricAlarmMetricQuery {
+  return metricQuery(id, "AWS/ApplicationELB", "HTTPCode_ELB_503_Count", "Sum", { LoadBalancer: loadBalancerArnSuffix });
+}
+
+/** 5xx answers of one target group's targets (the containers themselves), per minute. */
+export function targetGroup5xxCount(id: string, loadBalancerArnSuffix: string, targetGroupArnSuffix: string): CloudwatchMetricAlarmMetricQuery {
+  return metricQuery(id, "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", { LoadBalancer: loadBalancerArnSuffix, TargetGroup: targetGroupArnSuffix });
+}
+
+/** Seconds from the load balancer sending a request to a target to its answer, as a percentile (`p50`, `p95`). */
+export function targetResponseTime(id: string, loadBalancerArnSuffix: string, percentile: `p${number}`): CloudwatchMetricAlarmMetricQuery {
+  return metricQuery(id, "AWS/ApplicationELB", "TargetResponseTime", percentile, { LoadBalancer: loadBalancerArnSuffix });
+}
+
+/** Tasks the service wants (Container Insights), to compare with RunningTaskCount. */
+export function desiredTaskCount(id: string, source: ServiceMetricsSource): CloudwatchMetricAlarmMetricQuery {
+  return metricQuery(id, "ECS/ContainerInsights", "DesiredTaskCount", "Maximum", { ClusterName: source.clusterName, ServiceName: source.serviceName });
+}
+
+/** Average memory utilisation (%) of the service's running tasks. */
+export function averageMemory(id: string, source: ServiceMetricsSource): CloudwatchMetricAlarmMetricQuery {
+  return metricQuery(id, "AWS/ECS", "MemoryUtilization", "Average", { ClusterName: source.clusterName, ServiceName: source.serviceName });
+}

@@ -39,6 +39,8 @@ export interface ServiceAutoscalingProps {
  *     so CPU never takes the service from 1 to 0. Only the idle path does that.
  */
 export class ServiceAutoscaling extends Construct {
+  /** ARNs of the wake and idle alarms when the service sleeps (minCapacity 0); empty otherwise. */
+  public readonly scaleFromZeroAlarmArns: readonly string[];
   private readonly target: AppautoscalingTarget;
 
   constructor(scope: Construct, id: string, props: ServiceAutoscalingProps) {
@@ -71,13 +73,17 @@ export class ServiceAutoscaling extends Construct {
         scaleOutCooldown: 60,
       },
     });
-    if (!sleeps) return;
-    new ScaleFromZero(this, "scale-from-zero", {
+    if (!sleeps) {
+      this.scaleFromZeroAlarmArns = [];
+      return;
+    }
+    const scaleFromZero = new ScaleFromZero(this, "scale-from-zero", {
       target: this.target,
       clusterName: props.clusterName,
       serviceName: props.serviceName,
       ...props.scaleFromZero!,
     });
+    this.scaleFromZeroAlarmArns = [scaleFromZero.wakeAlarmArn, scaleFromZero.idleAlarmArn];
     if (props.maxCapacity >= 2) this.addCpuScaleIn(props);
   }
 

@@ -11,7 +11,7 @@ const STATE_LABELS: Record<StatusReport["state"], string> = {
   missing: "NOT FOUND",
 };
 
-/** The human-readable report: a verdict line, then the service, its tasks, images and URL. */
+/** The human-readable report: a verdict line, then the service, its tasks, images, URL and dashboard. */
 export function renderText(report: StatusReport): string {
   const lines = [`${report.environment} (${report.region}): ${STATE_LABELS[report.state]} - ${report.summary}`, ""];
   lines.push(`service        ${report.service} in cluster ${report.cluster}`);
@@ -43,6 +43,7 @@ export function renderText(report: StatusReport): string {
   const balancer = report.loadBalancer;
   if (!balancer.found) lines.push(`load balancer  none named ${balancer.name}`);
   else lines.push(`load balancer  ${balancer.url ?? "no HTTP or HTTPS listener"}${balancer.state && balancer.state !== "active" ? ` (${balancer.state})` : ""}`);
+  lines.push(`dashboard      ${report.dashboardUrl}`);
   return `${lines.join("\n")}\n`;
 }
 

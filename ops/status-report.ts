@@ -1,6 +1,7 @@
 import type { ImageDetail } from "@aws-sdk/client-ecr";
 import type { Deployment, Task } from "@aws-sdk/client-ecs";
 import type { Listener } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { dashboardUrl, environmentNames } from "../constructs/names";
 import type { StatusInput } from "./status-collect";
 
 /**
@@ -62,6 +63,8 @@ export interface StatusReport {
   readonly registryRegion: string;
   readonly repositories: readonly { readonly name: string; readonly found: boolean; readonly newestImages: readonly ImageReport[] }[];
   readonly loadBalancer: { readonly name: string; readonly found: boolean; readonly state?: string; readonly url?: string };
+  /** The environment's CloudWatch dashboard in the console, computed from its name and region (no AWS call). */
+  readonly dashboardUrl: string;
 }
 
 const shortName = (arn: string | undefined): string => arn?.split("/").pop() ?? "?";
@@ -94,6 +97,7 @@ export function buildReport(input: StatusInput): StatusReport {
       state: input.loadBalancer?.balancer.State?.Code,
       url: input.loadBalancer ? loadBalancerUrl(input.loadBalancer.balancer.DNSName, input.loadBalancer.listeners) : undefined,
     },
+    dashboardUrl: dashboardUrl(input.region, environmentNames(input.environment).dashboard),
   };
 }
 

@@ -62,6 +62,7 @@ const IAM = {
 const CLOUDWATCH = {
   alarm: { title: "Amazon CloudWatch API Reference: PutMetricAlarm", url: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html" },
   logGroup: { title: "CloudWatch Logs API Reference: CreateLogGroup", url: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html" },
+  dashboard: { title: "Amazon CloudWatch API Reference: PutDashboard", url: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html" },
   eventRule: { title: "Amazon EventBridge API Reference: PutRule", url: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html" },
 };
 const SNS_TOPIC = { title: "Amazon SNS API Reference: CreateTopic", url: "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html" };
@@ -141,6 +142,7 @@ export const STRING_RULES: readonly StringRule[] = [
   { resource: "aws_cloudwatch_metric_alarm", attribute: "alarm_description", maxLength: 1024, source: CLOUDWATCH.alarm },
   { resource: "aws_cloudwatch_log_group", attribute: "name", maxLength: 512, characters: /[._\-/#A-Za-z0-9]/u, allowed: "letters, digits and ._-/#", source: CLOUDWATCH.logGroup },
   { resource: "aws_cloudwatch_log_group", attribute: "name_prefix", maxLength: 512 - UNIQUE_SUFFIX_LENGTH, characters: /[._\-/#A-Za-z0-9]/u, allowed: "letters, digits and ._-/#", source: CLOUDWATCH.logGroup },
+  { resource: "aws_cloudwatch_dashboard", attribute: "dashboard_name", maxLength: 255, characters: /[A-Za-z0-9_-]/u, allowed: "A-Z, a-z, 0-9, - and _", source: CLOUDWATCH.dashboard },
   { resource: "aws_cloudwatch_event_rule", attribute: "name", maxLength: 64, characters: /[._\-A-Za-z0-9]/u, allowed: "letters, digits and ._-", source: CLOUDWATCH.eventRule },
   { resource: "aws_cloudwatch_event_rule", attribute: "name_prefix", maxLength: 64 - UNIQUE_SUFFIX_LENGTH, characters: /[._\-A-Za-z0-9]/u, allowed: "letters, digits and ._-", source: CLOUDWATCH.eventRule },
   { resource: "aws_cloudwatch_event_rule", attribute: "description", maxLength: 512, source: CLOUDWATCH.eventRule },

@@ -11,7 +11,8 @@ import { Alerting } from "../constructs/alerting";
 import { workloadBoundaryArn } from "../constructs/workload-boundary";
 import { FargateService, type ContainerSpec } from "../constructs/fargate-service";
 import { LoadBalancer, type SubnetVpcCheck } from "../constructs/load-balancer";
-import { environmentNames, type EnvironmentNames } from "../constructs/names";
+import { dashboardUrl, environmentNames, type EnvironmentNames } from "../constructs/names";
+import { ServiceDashboard } from "../constructs/service-dashboard";
 import { ServiceAutoscaling } from "../constructs/service-autoscaling";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { addStackFoundation, stackTags } from "./common";
@@ -121,7 +122,7 @@ export class EnvironmentStack extends TerraformStack {
 
   /** Autoscaling (from zero when min is 0), alerts, and the outputs an operator needs next. */
   private addScalingAndAlerts(config: EnvironmentConfig, names: EnvironmentNames, location: { accountId: string; partition: string }): void {
-    new ServiceAutoscaling(this, "autoscaling", {
+    const autoscaling = new ServiceAutoscaling(this, "autoscaling", {
       clusterName: this.service.clusterName,
       serviceName: this.service.name,
       minCapacity: config.minCapacity,
@@ -146,6 +147,25 @@ export class EnvironmentStack extends TerraformStack {
     });
     new TerraformOutput(this, "site_url", { value: this.loadBalancer.url, description: "URL of the site through the load balancer" });
     new TerraformOutput(this, "alerts_topic_arn", { value: alerting.topicArn, description: "SNS topic of the environment's alerts" });
+    this.addDashboard(config, names, autoscaling.scaleFromZeroAlarmArns);
+  }
+
+  /** The environment's CloudWatch dashboard, and its console URL as an output (`npm run status` prints the same). */
+  private addDashboard(config: EnvironmentConfig, names: EnvironmentNames, scaleFromZeroAlarmArns: readonly string[]): void {
+    const dashboard = new ServiceDashboard(this, "dashboard", {
+      name: names.dashboard,
+      region: config.region,
+      clusterName: this.service.clusterName,
+      serviceName: this.service.name,
+      loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
+      targetGroupArnSuffixes: this.loadBalancer.targetGroupArnSuffixes,
+      scaleFromZeroAlarmArns,
+    });
+    new TerraformOutput(this, "dashboard_url", {
+      // The name as Terraform knows it, so the output follows the resource.
+      value: dashboardUrl(config.region, dashboard.name),
+      description: "CloudWatch dashboard of the environment (requests, wake signal, 5xx, tasks, CPU, memory, response time)",
+    });
   }
 
   /** Configured load balancer subnets must be in the tasks' VPC; Terraform checks it before any change. */

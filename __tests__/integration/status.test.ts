@@ -126,6 +126,7 @@ describe("status against moto", () => {
     expect(lines[api + 2]).toMatch(/^ {4}1\.0\.0 /);
     expect(result.stdout).toContain("  city-guided-web\n    1.1.0");
     expect(result.stdout).toContain(`load balancer  http://${loadBalancerDns}\n`);
+    expect(result.stdout).toContain(`dashboard      https://${REGION}.console.aws.amazon.com/cloudwatch/home?region=${REGION}#dashboards/dashboard/city-guided-steady\n`);
   });
 
   test("--json gives the same report for scripts", () => {
@@ -141,6 +142,7 @@ describe("status against moto", () => {
       ["city-guided-web", ["1.1.0", "1.0.0"]],
     ]);
     expect(report.loadBalancer).toEqual({ name: "city-guided-steady", found: true, state: expect.any(String), url: `http://${loadBalancerDns}` });
+    expect(report.dashboardUrl).toBe(`https://${REGION}.console.aws.amazon.com/cloudwatch/home?region=${REGION}#dashboards/dashboard/city-guided-steady`);
   });
 
   test("a service mid-deployment is not steady: exit 2", () => {

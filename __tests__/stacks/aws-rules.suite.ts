@@ -1,4 +1,5 @@
 import { TerraformStack } from "cdktf";
+import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
@@ -89,6 +90,19 @@ describe("AWS rules at synth: names", () => {
     expect(message).toContain("event (aws_cloudwatch_event_rule.event): name");
     expect(message).toContain("is 65 characters: AWS allows at most 64");
     expect(message).toContain('cluster (aws_ecs_cluster.cluster): name "city.guided" has characters AWS refuses: "."');
+  });
+
+  test("a dashboard name is checked against PutDashboard's rule (255 of A-Z a-z 0-9 - _)", () => {
+    // Built directly: the ServiceDashboard construct refuses such names itself.
+    const message = awsRuleErrorOf((stack) => {
+      new CloudwatchDashboard(stack, "dots", { dashboardName: "city.guided", dashboardBody: "{}" });
+      new CloudwatchDashboard(stack, "long", { dashboardName: "d".repeat(256), dashboardBody: "{}" });
+    });
+    expect(message).toContain('dots (aws_cloudwatch_dashboard.dots): dashboard_name "city.guided" has characters AWS refuses: "."');
+    expect(message).toContain("long (aws_cloudwatch_dashboard.long): dashboard_name");
+    expect(message).toContain("is 256 characters: AWS allows at most 255");
+    expect(message).toContain("Amazon CloudWatch API Reference: PutDashboard");
+    expect(awsRuleErrorOf((stack) => new CloudwatchDashboard(stack, "ok", { dashboardName: "city-guided_staging", dashboardBody: "{}" }))).toBe("");
   });
 
   test("references are skipped, their literal parts are checked", () => {
