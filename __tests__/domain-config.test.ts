@@ -21,7 +21,8 @@ describe("site domain configuration", () => {
     ["INFRA_DOMAIN=www.example.com.", "trailing dot"],
     ["INFRA_DOMAIN=-www.example.com", "leading hyphen"],
     ["INFRA_DOMAIN=https://www.example.com", "a URL"],
-    [`INFRA_DOMAIN=${"a".repeat(64)}.example.com`, "a label over 63 characters"],
+    [`INFRA_DOMAIN=${"a".repeat(64)}.com`, "a label over 63 characters"],
+    [`INFRA_DOMAIN=${"a".repeat(53)}.example.com`, "65 characters: over ACM's 64 for a certificate's name"],
   ])("%s is refused (%s)", (line) => {
     const value = line.slice("INFRA_DOMAIN=".length);
     expect(configErrorOf({ staging: `${line}\nINFRA_ROUTE53_ZONE_ID=${ZONE}\n` })).toContain(
@@ -33,6 +34,12 @@ describe("site domain configuration", () => {
     expect(configErrorOf({ staging: `INFRA_DOMAIN=www.example.com\nINFRA_ROUTE53_ZONE_ID=${zone}\n` })).toContain(
       `env/.env.staging:2: INFRA_ROUTE53_ZONE_ID="${zone}": must be a hosted zone ID (Z followed by 1-32 uppercase letters and digits)`,
     );
+  });
+
+  test("64 characters are accepted", () => {
+    const name = `${"a".repeat(52)}.example.com`;
+    expect(name).toHaveLength(64);
+    expect(configFrom({ staging: `INFRA_DOMAIN=${name}\nINFRA_ROUTE53_ZONE_ID=${ZONE}\n` }).environments[0].domain?.name).toBe(name);
   });
 
   test("a domain without a zone is refused: the DuckDNS kind is not built yet", () => {

@@ -208,7 +208,7 @@ export const INFRA_KEYS = {
     description:
       "The site's own name: with INFRA_ROUTE53_ZONE_ID the stack requests its ACM certificate, validates it by DNS in the zone, serves HTTPS on 443 (80 redirects) and points an alias A record at the load balancer; empty = the load balancer's own name",
     default: "",
-    allowed: "a lowercase DNS name of two labels at least (letters, digits, inner hyphens; no trailing dot), or empty; needs INFRA_ROUTE53_ZONE_ID",
+    allowed: "a lowercase DNS name of two labels at least, 64 characters at most (ACM's limit for a certificate's name; letters, digits, inner hyphens, no trailing dot), or empty; needs INFRA_ROUTE53_ZONE_ID",
     schema: optional(SITE_DOMAIN_PATTERN),
   },
   INFRA_ROUTE53_ZONE_ID: {

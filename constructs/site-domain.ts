@@ -83,7 +83,7 @@ export class SiteDomain extends Construct {
 function validate(props: SiteDomainProps): void {
   if (!SITE_DOMAIN_PATTERN.test(props.domainName)) {
     throw new ConstructPropsError(
-      `Invalid site domain "${props.domainName}": must be a lowercase DNS name of two labels at least (letters, digits, inner hyphens; at most 253 characters, no trailing dot)`,
+      `Invalid site domain "${props.domainName}": must be a lowercase DNS name of two labels at least, 64 characters at most (letters, digits, inner hyphens, no trailing dot)`,
     );
   }
   if (!HOSTED_ZONE_ID_PATTERN.test(props.hostedZoneId)) {

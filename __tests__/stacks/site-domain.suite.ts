@@ -69,7 +69,7 @@ describe("site domain in a Route 53 zone", () => {
     const scope = () => new TerraformStack(Testing.app(), "test");
     expect(() => new SiteDomain(scope(), "d", { domainName: "Example.com", hostedZoneId: ZONE })).toThrow(
       new ConstructPropsError(
-        'Invalid site domain "Example.com": must be a lowercase DNS name of two labels at least (letters, digits, inner hyphens; at most 253 characters, no trailing dot)',
+        'Invalid site domain "Example.com": must be a lowercase DNS name of two labels at least, 64 characters at most (letters, digits, inner hyphens, no trailing dot)',
       ),
     );
     expect(() => new SiteDomain(scope(), "d", { domainName: "example.com", hostedZoneId: "hostedzone/Z1" })).toThrow(/Invalid Route 53 hosted zone ID "hostedzone\/Z1"/);
