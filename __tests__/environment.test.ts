@@ -2,6 +2,7 @@
 // provider bindings and pays a first synth again (~1.5 s), so grouping them keeps `npm test` fast.
 import "./stacks/environment-stack.suite";
 import "./stacks/traffic.suite";
+import "./stacks/site-domain.suite";
 import "./stacks/scaling.suite";
 import "./stacks/alerting.suite";
 import "./stacks/synth.suite";

@@ -47,6 +47,11 @@ function operatorHolds(operator: string, key: string, expected: readonly string[
     case "ArnLike":
     case "ArnEquals":
       return value !== undefined && expected.some((pattern) => wildcard(pattern, false).test(value));
+    // Requests here carry one value per key: ForAllValues holds when that value matches (or the key is absent, as IAM says).
+    case "ForAllValues:StringEquals":
+      return value === undefined || expected.includes(value);
+    case "ForAllValues:StringLike":
+      return value === undefined || expected.some((pattern) => wildcard(pattern, false).test(value));
     case "Null":
       return expected.includes(String(value === undefined));
     default:

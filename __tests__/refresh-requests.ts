@@ -36,6 +36,9 @@ const READS: Record<string, { actions: readonly string[]; on: "arn" | "*" | ((vi
   aws_vpc_security_group_egress_rule: { actions: ["ec2:DescribeSecurityGroupRules"], on: "*" },
   aws_appautoscaling_target: { actions: ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:ListTagsForResource"], on: "*" },
   aws_appautoscaling_policy: { actions: ["application-autoscaling:DescribeScalingPolicies"], on: "*" },
+  aws_acm_certificate: { actions: ["acm:DescribeCertificate", "acm:ListTagsForCertificate"], on: "arn" },
+  aws_acm_certificate_validation: { actions: ["acm:DescribeCertificate"], on: (view, resource) => view.resolve(resource.certificate_arn) },
+  aws_route53_record: { actions: ["route53:GetHostedZone", "route53:ListResourceRecordSets"], on: (_view, resource) => `arn:aws:route53:::hostedzone/${resource.zone_id}` },
 };
 
 /** Data sources: what reading them calls; `aws_partition` and `aws_caller_identity` need no permission. */

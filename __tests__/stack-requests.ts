@@ -105,6 +105,8 @@ export class StackView {
         return this.arn("cloudwatch", `dashboard/${this.resolve(resource.dashboard_name)}`);
       case "aws_security_group":
         return this.arn("ec2", `security-group/sg-${id.toLowerCase()}`);
+      case "aws_acm_certificate":
+        return this.arn("acm", "certificate/01234567-89ab-cdef-0123-456789abcdef");
       default:
         throw new Error(`stack-requests: the ARN of ${type} is not modelled`);
     }
@@ -199,6 +201,28 @@ const CREATE: Record<string, (c: CreateContext) => void> = {
   },
   aws_vpc_security_group_ingress_rule: (c) => c.on("ec2:AuthorizeSecurityGroupIngress", securityGroupOf(c), c.resourceTags("ec2")),
   aws_vpc_security_group_egress_rule: (c) => c.on("ec2:AuthorizeSecurityGroupEgress", securityGroupOf(c), c.resourceTags("ec2")),
+  aws_acm_certificate: (c) => {
+    // ARN unknown before the request: "*" with the names, the validation method and the tags.
+    c.on("acm:RequestCertificate", "*", { ...c.requestTags, "acm:DomainNames": c.resource.domain_name, "acm:ValidationMethod": c.resource.validation_method });
+    const certificate = byArn("aws_acm_certificate")(c);
+    c.on("acm:AddTagsToCertificate", certificate, c.resourceTags("aws"));
+    // Reads, which another environment's role may make too (deploy-role-policy.ts, ReadCertificates).
+    for (const action of ["acm:DescribeCertificate", "acm:ListTagsForCertificate"]) c.on(action, certificate, c.resourceTags("aws"), false);
+  },
+  aws_acm_certificate_validation: (c) => c.on("acm:DescribeCertificate", c.view.resolve(c.resource.certificate_arn), c.resourceTags("aws"), false),
+  aws_route53_record: (c) => {
+    const zone = `arn:${PARTITION}:route53:::hostedzone/${c.resource.zone_id}`;
+    const { name, type } = recordOf(c);
+    // A read of the zone, which another environment in the same zone makes too.
+    c.on("route53:GetHostedZone", zone, {}, false);
+    c.on("route53:ChangeResourceRecordSets", zone, {
+      "route53:ChangeResourceRecordSetsNormalizedRecordNames": name,
+      "route53:ChangeResourceRecordSetsRecordTypes": type,
+      "route53:ChangeResourceRecordSetsActions": c.resource.allow_overwrite ? "UPSERT" : "CREATE",
+    });
+    // A change ID Route 53 chooses: not an environment's resource.
+    c.on("route53:GetChange", `arn:${PARTITION}:route53:::change/C0123456789ABCDEFGHIJ`, {}, false);
+  },
   // Application Auto Scaling has no resource-level permissions for these.
   aws_appautoscaling_target: (c) => c.on("application-autoscaling:RegisterScalableTarget", "*", c.requestTags, false),
   aws_appautoscaling_policy: (c) => c.on("application-autoscaling:PutScalingPolicy", "*", {}, false),
@@ -210,4 +234,14 @@ function boundaryContext(c: CreateContext, role: any): Record<string, string> {
 
 function securityGroupOf(c: CreateContext): string {
   return c.view.arn("ec2", `security-group/${c.view.resolve(c.resource.security_group_id)}`);
+}
+
+/**
+ * A record's name and type as Route 53 normalizes them (lowercase, no final dot); ACM's validation
+ * record, whose name and type ACM chooses, as ACM words them: `_<token>.<domain>`, CNAME.
+ */
+function recordOf(c: CreateContext): { name: string; type: string } {
+  const certificate = /aws_acm_certificate\.([^.]+)\.domain_validation_options/.exec(c.resource.name)?.[1];
+  if (certificate) return { name: `_0123456789abcdef0123456789abcdef.${c.resources.aws_acm_certificate[certificate].domain_name}`, type: "CNAME" };
+  return { name: c.view.resolve(c.resource.name).toLowerCase().replace(/\.$/, ""), type: c.resource.type };
 }

@@ -72,6 +72,28 @@ export const CROSS_KEY_RULES: readonly CrossKeyRule[] = [
         : undefined;
     },
   },
+  // The site's own name (docs/public-entry.md): only the Route 53 kind is built.
+  {
+    scope: "environment",
+    reportOn: "INFRA_DOMAIN",
+    check: (values) =>
+      values.INFRA_DOMAIN && !values.INFRA_ROUTE53_ZONE_ID
+        ? "needs INFRA_ROUTE53_ZONE_ID: only a domain in a Route 53 hosted zone is built yet (a DNS of address records only, such as DuckDNS, needs the proxy entry of docs/public-entry.md, not built yet)"
+        : undefined,
+  },
+  {
+    scope: "environment",
+    reportOn: "INFRA_ROUTE53_ZONE_ID",
+    check: (values) => (values.INFRA_ROUTE53_ZONE_ID && !values.INFRA_DOMAIN ? "needs INFRA_DOMAIN: the zone holds the records of the site's name" : undefined),
+  },
+  {
+    scope: "environment",
+    reportOn: "INFRA_CERTIFICATE_ARN",
+    check: (values) =>
+      values.INFRA_CERTIFICATE_ARN && values.INFRA_ROUTE53_ZONE_ID
+        ? "must be empty with INFRA_ROUTE53_ZONE_ID: the stack then creates and validates the certificate of INFRA_DOMAIN itself (INFRA_CERTIFICATE_ARN is for a certificate managed outside the stack)"
+        : undefined,
+  },
   {
     scope: "environment",
     reportOn: "INFRA_ALB_SUBNET_IDS",

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { FARGATE_CPU_VALUES } from "./fargate";
 import { knownRegion } from "./regions";
 import { RELEASE_TAG_PREFIX_PATTERN } from "./image-tag";
+import { HOSTED_ZONE_ID_PATTERN, SITE_DOMAIN_PATTERN } from "../constructs/dns-names";
 
 /**
  * Where a key may be set: `registry` keys describe the shared ECR registry and belong in the shared
@@ -195,10 +196,27 @@ export const INFRA_KEYS = {
   },
   INFRA_CERTIFICATE_ARN: {
     scope: "environment",
-    description: "ACM certificate of the site: adds HTTPS on 443 and redirects 80 to it; empty = HTTP on 80 only",
+    description: "ACM certificate of the site managed outside the stack: adds HTTPS on 443 and redirects 80 to it; empty = HTTP on 80 only (or the certificate the stack creates for INFRA_DOMAIN)",
     default: "",
-    allowed: "an ACM certificate ARN in INFRA_AWS_REGION (arn:aws:acm:<region>:<account>:certificate/<id>), or empty",
+    allowed: "an ACM certificate ARN in INFRA_AWS_REGION (arn:aws:acm:<region>:<account>:certificate/<id>), or empty; not with INFRA_ROUTE53_ZONE_ID",
     schema: optional(ACM_CERTIFICATE_ARN),
+  },
+  // docs/public-entry.md: the Route 53 kind of domain (ACM + alias on the load balancer) is built;
+  // a DNS of address records only (DuckDNS) needs the proxy entry, which is not (a rule refuses it).
+  INFRA_DOMAIN: {
+    scope: "environment",
+    description:
+      "The site's own name: with INFRA_ROUTE53_ZONE_ID the stack requests its ACM certificate, validates it by DNS in the zone, serves HTTPS on 443 (80 redirects) and points an alias A record at the load balancer; empty = the load balancer's own name",
+    default: "",
+    allowed: "a lowercase DNS name of two labels at least, 64 characters at most (ACM's limit for a certificate's name; letters, digits, inner hyphens, no trailing dot), or empty; needs INFRA_ROUTE53_ZONE_ID",
+    schema: optional(SITE_DOMAIN_PATTERN),
+  },
+  INFRA_ROUTE53_ZONE_ID: {
+    scope: "environment",
+    description: "Route 53 public hosted zone of INFRA_DOMAIN: the certificate's validation record and the site's alias record go there; the deploy role may change only those names in it",
+    default: "",
+    allowed: "a hosted zone ID (Z followed by 1-32 uppercase letters and digits), or empty; needs INFRA_DOMAIN",
+    schema: optional(HOSTED_ZONE_ID_PATTERN),
   },
   INFRA_WEB_HEALTH_PATH: {
     scope: "environment",

@@ -162,6 +162,8 @@ function resolveEnvironment(
     },
     idleMinutes: values.INFRA_IDLE_MINUTES,
     alertEmail: values.INFRA_ALERT_EMAIL,
+    // The cross-key rules set both or neither.
+    ...(values.INFRA_DOMAIN && values.INFRA_ROUTE53_ZONE_ID ? { domain: { name: values.INFRA_DOMAIN, route53ZoneId: values.INFRA_ROUTE53_ZONE_ID } } : {}),
   };
 }
 

@@ -82,6 +82,15 @@ export interface EnvironmentConfig {
   readonly idleMinutes: number;
   /** Subscribed to the environment's alerts; no subscription when undefined. */
   readonly alertEmail?: string;
+  /** The site's own name in a Route 53 zone; undefined: the load balancer's generated name. */
+  readonly domain?: SiteDomainConfig;
+}
+
+/** The site's own name and the Route 53 hosted zone that holds it. */
+export interface SiteDomainConfig {
+  /** Lowercase, no trailing dot. */
+  readonly name: string;
+  readonly route53ZoneId: string;
 }
 
 /** The environment's Application Load Balancer. */

@@ -3,7 +3,8 @@ import { TerraformOutput } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { GitHubRole } from "./github-role";
-import { readOnlyStatements, stateStatements, type StateLocation } from "./plan-role-policy";
+import { readOnlyStatements, siteDomainReadStatements, stateStatements, type StateLocation } from "./plan-role-policy";
+import type { DeploySiteDomain } from "./deploy-role-policy";
 import { pushStatements } from "./push-role-policy";
 import { EnvironmentDeployRole } from "./deploy-role";
 import { ConstructPropsError } from "./errors";
@@ -18,6 +19,8 @@ export interface DeliveryEnvironment {
   readonly state: StateLocation;
   /** Secrets its containers reference: the workload boundary allows reading these beyond `city-guided/<env>/`. */
   readonly secrets: Pick<WorkloadScope, "ssmParameters" | "secretsManagerResources">;
+  /** Its own name in a Route 53 zone: its deploy role manages the certificate and those records. @default none */
+  readonly siteDomain?: DeploySiteDomain;
 }
 
 export interface DeliveryRolesProps {
@@ -121,6 +124,12 @@ export class DeliveryRoles extends Construct {
           iam(`policy${CI_ROLE_PATH}${PROJECT_NAME_PATTERN}`),
           oidc.providerArn,
         ], [arnBuilder({ ...location, region: "" })("cloudwatch", `dashboard/${PROJECT_NAME_PATTERN}`)]),
+        // Only when an environment has a site domain: the policy is unchanged otherwise.
+        ...siteDomainReadStatements(
+          location.partition,
+          location.accountId,
+          props.environments.flatMap((environment) => (environment.siteDomain ? [environment.siteDomain.hostedZoneId] : [])),
+        ),
       ],
     });
     output(this, "plan_role_arn", this.planRole.arn, "Role pull requests and drift detection assume (repository variable AWS_PLAN_ROLE_ARN)");
@@ -149,6 +158,7 @@ export class DeliveryRoles extends Construct {
         environment: environment.name,
         state: environment.state,
         repositoryArns: props.repositoryArns,
+        siteDomain: environment.siteDomain,
       },
       workloadSecrets: environment.secrets,
     });

@@ -14,6 +14,14 @@ export interface DeployScope extends AccountLocation {
   readonly repositoryArns: readonly string[];
   /** Boundary every role the deploy role creates must carry. */
   readonly workloadBoundaryArn: string;
+  /** The environment's own name in a Route 53 zone (SiteDomain). @default none: no certificate or record statements */
+  readonly siteDomain?: DeploySiteDomain;
+}
+
+/** A site domain as the deploy role sees it: the name and its hosted zone. */
+export interface DeploySiteDomain {
+  readonly name: string;
+  readonly hostedZoneId: string;
 }
 
 /** Service-linked roles that ECS, its autoscaling and ELB create on first use in an account. */
@@ -166,9 +174,68 @@ export function deployStatements(scope: DeployScope): PolicyStatement[] {
     ...trafficAndAlertStatements(patterns),
     ...securityGroupStatements(scope.environment, arn),
     ...keyStatements(scope.environment, arn),
+    ...(scope.siteDomain ? siteDomainStatements(scope, scope.siteDomain) : []),
     listTasksOfTheCluster(patterns),
     ...unscopedStatements(arn),
     promoteImages(scope),
+  ];
+}
+
+/**
+ * The site domain's certificate and records (constructs/site-domain.ts), from the Service
+ * Authorization Reference (ACM: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscertificatemanager.html;
+ * Route 53: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonroute53.html)
+ * and the ACM and Route 53 condition key pages (https://docs.aws.amazon.com/acm/latest/userguide/acm-conditions.html,
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/specifying-rrset-conditions.html):
+ * - RequestCertificate: an ARN that does not exist yet; "*", narrowed by acm:DomainNames to the
+ *   environment's name, DNS validation, and the environment's tag on the request. Changing or
+ *   deleting a certificate: one tagged with this environment (aws:ResourceTag on `certificate`);
+ *   reading one (Describe, ListTags): any of the region's, as a refresh reads without tags.
+ * - ChangeResourceRecordSets: the configured zone only, and in it only the site's name and ACM's
+ *   validation names under it (`_<token>.<name>`, in Route 53's normalized form: lowercase, no
+ *   final dot), A and CNAME records. Null "false" keeps ForAllValues from holding on an absent key.
+ * - GetChange is authorized on `change/*` (a change ID Route 53 chooses); GetHostedZone and
+ *   ListResourceRecordSets on the zone.
+ */
+function siteDomainStatements(scope: DeployScope, domain: DeploySiteDomain): PolicyStatement[] {
+  const certificates = `arn:${scope.partition}:acm:${scope.region}:${scope.accountId}:certificate/*`;
+  const zone = `arn:${scope.partition}:route53:::hostedzone/${domain.hostedZoneId}`;
+  const names = "route53:ChangeResourceRecordSetsNormalizedRecordNames";
+  const types = "route53:ChangeResourceRecordSetsRecordTypes";
+  return [
+    {
+      Sid: "RequestSiteCertificate",
+      Effect: "Allow",
+      Action: ["acm:RequestCertificate"],
+      Resource: "*",
+      Condition: {
+        StringEquals: { "aws:RequestTag/Environment": scope.environment, "acm:ValidationMethod": "DNS" },
+        "ForAllValues:StringEquals": { "acm:DomainNames": [domain.name] },
+        Null: { "acm:DomainNames": "false" },
+      },
+    },
+    // Reads (refresh, the wait for validation): the account's certificates in the region, read-only.
+    { Sid: "ReadCertificates", Effect: "Allow", Action: ["acm:DescribeCertificate", "acm:ListTagsForCertificate"], Resource: [certificates] },
+    {
+      Sid: "SiteCertificates",
+      Effect: "Allow",
+      Action: ["acm:AddTagsToCertificate", "acm:DeleteCertificate", "acm:RemoveTagsFromCertificate"],
+      Resource: [certificates],
+      Condition: { StringEquals: { "aws:ResourceTag/Environment": scope.environment } },
+    },
+    {
+      Sid: "SiteRecords",
+      Effect: "Allow",
+      Action: ["route53:ChangeResourceRecordSets"],
+      Resource: [zone],
+      Condition: {
+        "ForAllValues:StringLike": { [names]: [domain.name, `_*.${domain.name}`] },
+        "ForAllValues:StringEquals": { [types]: ["A", "CNAME"] },
+        Null: { [names]: "false", [types]: "false" },
+      },
+    },
+    { Sid: "SiteZone", Effect: "Allow", Action: ["route53:GetHostedZone", "route53:ListResourceRecordSets"], Resource: [zone] },
+    { Sid: "SiteRecordChanges", Effect: "Allow", Action: ["route53:GetChange"], Resource: [`arn:${scope.partition}:route53:::change/*`] },
   ];
 }
 

@@ -75,6 +75,8 @@ export interface LoadBalancerProps {
 export class LoadBalancer extends Construct {
   /** DNS name AWS gives the load balancer (the site's DNS record points at it). */
   public readonly dnsName: string;
+  /** Route 53 hosted zone of the load balancer's DNS name (an alias record's target zone). */
+  public readonly zoneId: string;
   /** `app/<name>/<id>`: the `LoadBalancer` dimension of its CloudWatch metrics. */
   public readonly arnSuffix: string;
   /** `https://<dns name>` with a certificate, else `http://<dns name>`. */
@@ -129,6 +131,7 @@ export class LoadBalancer extends Construct {
         : undefined,
     });
     this.dnsName = this.loadBalancer.dnsName;
+    this.zoneId = this.loadBalancer.zoneId;
     this.arnSuffix = this.loadBalancer.arnSuffix;
     this.url = `${secure ? "https" : "http"}://${this.dnsName}`;
     this.securityGroupId = this.securityGroup.id;

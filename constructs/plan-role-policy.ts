@@ -96,3 +96,21 @@ export function readOnlyStatements(repositoryArns: readonly string[], iamResourc
     },
   ];
 }
+
+/**
+ * What refreshing a site domain reads (constructs/site-domain.ts): its certificates (ACM calls
+ * them by a random ID: any certificate of the account, read-only) and the records of the
+ * configured zones. Nothing when no environment has a domain.
+ */
+export function siteDomainReadStatements(partition: string, accountId: string, hostedZoneIds: readonly string[]): PolicyStatement[] {
+  if (hostedZoneIds.length === 0) return [];
+  return [
+    { Sid: "ReadSiteCertificates", Effect: "Allow", Action: ["acm:DescribeCertificate", "acm:ListTagsForCertificate"], Resource: `arn:${partition}:acm:*:${accountId}:certificate/*` },
+    {
+      Sid: "ReadSiteRecords",
+      Effect: "Allow",
+      Action: ["route53:GetHostedZone", "route53:ListResourceRecordSets"],
+      Resource: unique(hostedZoneIds).map((zone) => `arn:${partition}:route53:::hostedzone/${zone}`),
+    },
+  ];
+}

@@ -77,6 +77,8 @@ const ECS = {
   quotas: { title: "Amazon ECS endpoints and quotas (Task definition size: 64 KiB)", url: "https://docs.aws.amazon.com/general/latest/gr/ecs-service.html" },
 };
 const AUTOSCALING_POLICY = { title: "Application Auto Scaling API Reference: PutScalingPolicy", url: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html" };
+const ACM_REQUEST = { title: "AWS Certificate Manager API Reference: RequestCertificate", url: "https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html" };
+const ROUTE53_RECORD = { title: "Amazon Route 53 API Reference: ResourceRecordSet", url: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html" };
 const ECR_REPOSITORY = { title: "Amazon ECR API Reference: CreateRepository", url: "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html" };
 /** Tag rules as ECS states them; ECS propagates the service's tags to its tasks, so its rules bind every tag here. */
 export const TAG_SOURCE: AwsSource = { title: "Amazon ECS API Reference: Tag", url: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html" };
@@ -167,6 +169,12 @@ export const STRING_RULES: readonly StringRule[] = [
   ecsName("aws_ecs_task_definition", "family", ECS.taskDefinition),
   { resource: "aws_ecs_task_definition", attribute: "container_definitions", maxBytes: 64 * 1024, source: ECS.quotas },
   { resource: "aws_appautoscaling_policy", attribute: "name", maxLength: 256, source: AUTOSCALING_POLICY },
+  // The Common Name of a certificate: 64 octets at most (RFC 5280), a longer name only as an alternative name.
+  {
+    resource: "aws_acm_certificate", attribute: "domain_name", maxLength: 64, characters: /[A-Za-z0-9.*-]/u, allowed: "letters, digits, . - and a leading *.",
+    pattern: { regex: /^(\*\.)?(((?!-)[A-Za-z0-9-]{0,62}[A-Za-z0-9])\.)+((?!-)[A-Za-z0-9-]{1,62}[A-Za-z0-9])$/, rule: "a fully qualified domain name, optionally *. first" }, source: ACM_REQUEST,
+  },
+  { resource: "aws_route53_record", attribute: "name", maxLength: 1024, source: ROUTE53_RECORD },
   {
     resource: "aws_ecr_repository", attribute: "name", maxLength: 256, characters: /[a-z0-9._/-]/u, allowed: "lowercase letters, digits and . _ - /",
     pattern: { regex: /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/, rule: "lowercase components separated by one of . _ - and joined by /" }, source: ECR_REPOSITORY,

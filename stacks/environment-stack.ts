@@ -14,6 +14,7 @@ import { LoadBalancer, type SubnetVpcCheck } from "../constructs/load-balancer";
 import { dashboardUrl, environmentNames, type EnvironmentNames } from "../constructs/names";
 import { ServiceDashboard } from "../constructs/service-dashboard";
 import { ServiceAutoscaling } from "../constructs/service-autoscaling";
+import { SiteDomain } from "../constructs/site-domain";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { addStackFoundation, stackTags } from "./common";
 import { IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "../config/image-tag";
@@ -42,6 +43,8 @@ export interface EnvironmentStackOptions {
 export class EnvironmentStack extends TerraformStack {
   public readonly service: FargateService;
   public readonly loadBalancer: LoadBalancer;
+  /** The site's own name (certificate and alias record), when the environment has one. */
+  public readonly siteDomain?: SiteDomain;
   public readonly imageTag: TerraformVariable;
   private registryRegionProvider?: AwsProvider;
 
@@ -70,7 +73,10 @@ export class EnvironmentStack extends TerraformStack {
       CONTAINER_NAMES.map((container) => [container, this.containerSpec(container, config, location)]),
     ) as Record<ContainerName, ContainerSpec>;
 
-    this.loadBalancer = this.addLoadBalancer(config, names.loadBalancer, network);
+    // The certificate is validated before the load balancer's HTTPS listener uses it; the alias follows the load balancer.
+    this.siteDomain = config.domain ? new SiteDomain(this, "site-domain", { domainName: config.domain.name, hostedZoneId: config.domain.route53ZoneId }) : undefined;
+    this.loadBalancer = this.addLoadBalancer(config, names.loadBalancer, network, this.siteDomain?.certificateArn);
+    this.siteDomain?.pointAt({ dnsName: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId });
 
     // Cluster, service, task family and role prefix share one name (names.ts).
     this.service = new FargateService(this, "service", {
@@ -105,7 +111,12 @@ export class EnvironmentStack extends TerraformStack {
   }
 
   /** The ALB: web by default, API_PATH_PATTERNS to api, health checks from config. */
-  private addLoadBalancer(config: EnvironmentConfig, name: string, network: { vpcId: string; loadBalancerSubnetIds: string[] }): LoadBalancer {
+  private addLoadBalancer(
+    config: EnvironmentConfig,
+    name: string,
+    network: { vpcId: string; loadBalancerSubnetIds: string[] },
+    siteCertificateArn: string | undefined,
+  ): LoadBalancer {
     return new LoadBalancer(this, "load-balancer", {
       name,
       vpcId: network.vpcId,
@@ -114,7 +125,8 @@ export class EnvironmentStack extends TerraformStack {
         web: { port: config.containers.web.port, healthCheckPath: config.containers.web.loadBalancerHealthPath },
         api: { port: config.containers.api.port, healthCheckPath: config.containers.api.loadBalancerHealthPath, pathPatterns: API_PATH_PATTERNS },
       },
-      certificateArn: config.loadBalancer.certificateArn,
+      // config/ allows at most one of the two.
+      certificateArn: config.loadBalancer.certificateArn ?? siteCertificateArn,
       deletionProtection: config.loadBalancer.deletionProtection,
       subnetVpcCheck: this.subnetVpcCheck(config),
     });
@@ -145,7 +157,10 @@ export class EnvironmentStack extends TerraformStack {
       value: this.loadBalancer.dnsName,
       description: "DNS name of the load balancer (point the site's DNS record at it)",
     });
-    new TerraformOutput(this, "site_url", { value: this.loadBalancer.url, description: "URL of the site through the load balancer" });
+    new TerraformOutput(this, "site_url", {
+      value: this.siteDomain?.url ?? this.loadBalancer.url,
+      description: this.siteDomain ? "URL of the site at its own name" : "URL of the site through the load balancer",
+    });
     new TerraformOutput(this, "alerts_topic_arn", { value: alerting.topicArn, description: "SNS topic of the environment's alerts" });
     this.addDashboard(config, names, autoscaling.scaleFromZeroAlarmArns);
   }

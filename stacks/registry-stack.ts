@@ -46,6 +46,7 @@ export class RegistryStack extends TerraformStack {
         region: environment.region,
         state: { bucket: environment.stateBucket, key: stateKey(environment.name) },
         secrets: workloadSecrets(CONTAINER_NAMES.flatMap((name) => environment.containers[name].secrets.map((secret) => secret.reference))),
+        siteDomain: environment.domain ? { name: environment.domain.name, hostedZoneId: environment.domain.route53ZoneId } : undefined,
       })),
       appRepository: config.github.appRepository,
       infraRepository: config.github.infraRepository,

@@ -5,7 +5,8 @@
  * *_override.tf.json beside it). Then:
  * - each stack re-planned (-detailed-exitcode) shows exactly the gaps in emulator-gaps.json;
  * - a new image tag plans as: task definition replaced, old revision kept, service updated, nothing else;
- * - a destroy of `registry` is refused by prevent_destroy.
+ * - a destroy of `registry` is refused by prevent_destroy;
+ * - one more environment, `site`, with a Route 53 domain, applies and re-plans clean (site-domain.ts).
  * `--record` also writes the plans as the plan guard's fixtures (scripts/record-plan-fixtures.sh).
  * Prints each step's time. Needs terraform, moto and the provider (TF_PROVIDER_MIRROR or the registry).
  */
@@ -18,6 +19,7 @@ import { startEmulator, type Emulator } from "../emulator/moto";
 import gapList from "./emulator-gaps.json";
 import { checkImageTagChange, compareWithGaps, type EmulatorGap, type JsonPlan } from "./plan-checks";
 import { recordFixtures } from "./record";
+import { applySiteDomain, SITE_STACK } from "./site-domain";
 import { synthesize } from "./synth";
 import { CheckFailure, prepareStack, terraformOk, writeCliConfig } from "./terraform";
 
@@ -132,7 +134,9 @@ async function run(context: Context, emulator: Emulator, record: boolean): Promi
   await applyAll(context);
   const plans = new Map<string, string>();
   // Plans change nothing (-lock=false): they run side by side.
-  const problems = (await Promise.all([replanAll(context, plans), imageTagChanges(context, plans), registryDestroyRefused(context)])).flat();
+  const problems = (
+    await Promise.all([replanAll(context, plans), imageTagChanges(context, plans), registryDestroyRefused(context), applySiteDomain(context, emulator.endpoint, FIRST_TAG, GAPS)])
+  ).flat();
   if (record && problems.length === 0) await timed("record plan fixtures", () => recordFixtures(context, plans, emulator.endpoint));
   return problems;
 }
@@ -145,7 +149,8 @@ async function main(): Promise<void> {
   const version = await terraformOk(scratch, ["version"], context.cliConfig, "terraform version");
   console.log(`test:apply: ${version.stdout.split("\n")[0]}, provider from ${process.env.TF_PROVIDER_MIRROR ?? "registry.terraform.io"}`);
   const emulator = await timed("start the patched moto server", () =>
-    startEmulator().catch((error: Error) => {
+    // A DNS-validated certificate is issued at once (moto's acm models: PENDING_VALIDATION until this many seconds).
+    startEmulator({ MOTO_ACM_VALIDATION_WAIT: "0" }).catch((error: Error) => {
       throw new CheckFailure(`cannot start the emulator: ${error.message}`);
     }),
   );
@@ -159,7 +164,7 @@ async function main(): Promise<void> {
     if (!process.env.KEEP_SCRATCH) rmSync(scratch, { recursive: true, force: true });
     else writeFileSync(join(scratch, "emulator.log"), emulator.log());
   }
-  console.log(`test:apply: passed (${["registry", ...environments].join(", ")}) in ${elapsed(started)}`);
+  console.log(`test:apply: passed (${["registry", ...environments, SITE_STACK].join(", ")}) in ${elapsed(started)}`);
 }
 
 main().catch((error) => {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 
 /** Services the stacks call (the provider's `endpoints` keys in 5.x); all are pointed at the emulator. */
 const SERVICES = [
+  "acm",
   "applicationautoscaling",
   "cloudwatch",
   "ec2",
@@ -14,6 +15,7 @@ const SERVICES = [
   "iam",
   "kms",
   "logs",
+  "route53",
   "s3",
   "secretsmanager",
   "sns",

@@ -14,6 +14,7 @@ from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.ec2.models.security_groups import SecurityGroupRule
 from moto.ecs.models import Service
 from moto.ecs.responses import EC2ContainerServiceResponse
+from moto.route53.models import HostedZoneIdentifier
 from moto.server import main
 
 # Application Auto Scaling tags, by resource ARN (moto keeps none: one server per run, so a dict is the store).
@@ -94,6 +95,11 @@ EC2ContainerServiceResponse.update_service = _service_keeping_parameters(EC2Cont
 SecurityGroupRule.description = property(
     lambda rule: rule.ip_range.get("Description") or (rule.source_group or {}).get("Description")
 )
+
+# CreateHostedZone: moto's IDs are 22 random uppercase letters and digits; Route 53's start with Z
+# (Z0123456789ABCDEFGHIJ), which the project's INFRA_ROUTE53_ZONE_ID rule and SiteDomain require.
+_generate_zone_id = HostedZoneIdentifier.generate
+HostedZoneIdentifier.generate = lambda self, existing_ids=None, tags=None: "Z" + _generate_zone_id(self, existing_ids, tags)[1:]
 
 if __name__ == "__main__":
     sys.exit(main())

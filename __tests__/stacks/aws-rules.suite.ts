@@ -12,6 +12,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { literalParts } from "../../policy/aws-rule-check";
 import { STRING_RULES } from "../../policy/aws-rules";
 import { committedProject, policyErrorOf, synthEnvironment } from "../helpers";
@@ -105,6 +106,14 @@ describe("AWS rules at synth: names", () => {
     expect(awsRuleErrorOf((stack) => new CloudwatchDashboard(stack, "ok", { dashboardName: "city-guided_staging", dashboardBody: "{}" }))).toBe("");
   });
 
+  test("a certificate's name over ACM's 64 characters is refused at synth", () => {
+    const name = `${"a".repeat(53)}.example.com`;
+    expect(awsRuleErrorOf((stack) => new AcmCertificate(stack, "certificate", { domainName: name.slice(1), validationMethod: "DNS" }))).toBe("");
+    expect(awsRuleErrorOf((stack) => new AcmCertificate(stack, "certificate", { domainName: name, validationMethod: "DNS" }))).toContain(
+      "certificate (aws_acm_certificate.certificate): domain_name",
+    );
+  });
+
   test("references are skipped, their literal parts are checked", () => {
     const alarm = (stack: TerraformStack, id: string, alarmName: string) =>
       new CloudwatchMetricAlarm(stack, id, { alarmName, comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, threshold: 0 });
@@ -184,13 +193,14 @@ describe("literal parts of a value", () => {
 
 describe("the rule table covers what the stacks create", () => {
   test("every name, name prefix, alarm name, family and description the stacks set has a rule", () => {
-    const stacks = committedProject();
+    // The committed stacks, and a stack with the optional parts they leave off (a site domain).
+    const stacks = { ...committedProject(), domain: synthEnvironment("INFRA_DOMAIN=www.example.com\nINFRA_ROUTE53_ZONE_ID=Z0123456789ABCDEFGHIJ") };
     const covered = new Set(STRING_RULES.map((rule) => `${rule.resource}.${rule.attribute}`));
     const missing = new Set<string>();
     for (const stack of Object.values(stacks)) {
       for (const [type, byId] of Object.entries<Record<string, any>>(stack.json.resource)) {
         for (const attributes of Object.values(byId)) {
-          for (const attribute of ["name", "name_prefix", "alarm_name", "alarm_description", "family", "description"]) {
+          for (const attribute of ["name", "name_prefix", "alarm_name", "alarm_description", "family", "description", "domain_name"]) {
             if (attributes[attribute] !== undefined && !covered.has(`${type}.${attribute}`)) missing.add(`${type}.${attribute}`);
           }
         }

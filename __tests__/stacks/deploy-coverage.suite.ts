@@ -23,9 +23,11 @@ const EVERYTHING = [
  */
 const COVERAGE_ENVIRONMENTS: Record<string, string> = {
   staging: EVERYTHING,
-  production: "INFRA_MIN_CAPACITY=1",
+  // A site domain in a Route 53 zone (certificate, validation and alias records), on the environment that never sleeps.
+  production: "INFRA_MIN_CAPACITY=1\nINFRA_DOMAIN=www.example.com\nINFRA_ROUTE53_ZONE_ID=Z0123456789ABCDEFGHIJ",
+  // Another environment's name in the same zone: neither deploy role may change the other's records.
+  b1: "INFRA_MIN_CAPACITY=1\nINFRA_DOMAIN=b1.example.com\nINFRA_ROUTE53_ZONE_ID=Z0123456789ABCDEFGHIJ",
   staging2: "INFRA_AWS_REGION=eu-central-1\nINFRA_MIN_CAPACITY=0",
-  b1: "INFRA_MIN_CAPACITY=1",
   b10: "INFRA_MIN_CAPACITY=0\nINFRA_MAX_CAPACITY=2",
 };
 
