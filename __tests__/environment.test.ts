@@ -12,3 +12,4 @@ import "./stacks/aws-rules.suite";
 import "./stacks/images.suite";
 import "./stacks/stack-input.suite";
 import "./stacks/dashboard.suite";
+import "./scale-from-zero-replay.suite";

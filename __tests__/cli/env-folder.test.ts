@@ -1,10 +1,11 @@
+// Runs with the process tests (npm run test:cli): the permission cases start a child process as another user.
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { buildSync } from "esbuild";
-import { loadConfig } from "../config/load";
-import { MINIMAL_SHARED } from "./config-helpers";
+import { loadConfig } from "../../config/load";
+import { MINIMAL_SHARED } from "../config-helpers";
 
 /** A scratch env folder that any user may traverse (the unreadable cases run as another user). */
 function envFolder(files: Record<string, string> = { ".env": MINIMAL_SHARED, ".env.staging": "" }): string {
@@ -66,7 +67,7 @@ describe("file-system faults of the env folder are one configuration problem eac
 function loadAsUnprivilegedUser(dir: string): string {
   const bundle = join(dir, "..", "load-config.js");
   buildSync({
-    stdin: { contents: `try { require(${JSON.stringify(resolve(__dirname, "..", "config", "load.ts"))}).loadConfig(process.argv[2]); console.log("loaded"); } catch (error) { console.log(error.message); }`, resolveDir: __dirname, loader: "ts" },
+    stdin: { contents: `try { require(${JSON.stringify(resolve(__dirname, "..", "..", "config", "load.ts"))}).loadConfig(process.argv[2]); console.log("loaded"); } catch (error) { console.log(error.message); }`, resolveDir: __dirname, loader: "ts" },
     outfile: bundle,
     bundle: true,
     platform: "node",
