@@ -4,11 +4,9 @@
  * AWS is a closed port or a local server that never answers. `npm test` does not run these.
  */
 module.exports = {
-  testEnvironment: "node",
+  ...require("./jest.base"),
   roots: ["<rootDir>/__tests__/cli"],
   testMatch: ["**/__tests__/cli/**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["@swc/jest"] },
-  moduleFileExtensions: ["ts", "js", "json"],
   // Each case is a process (~1 s); the hanging-endpoint cases wait for their timeouts.
   testTimeout: 60000,
   maxWorkers: "100%",

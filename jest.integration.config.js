@@ -5,11 +5,9 @@
  * see docs/operations.md. `npm test` does not run these.
  */
 module.exports = {
-  testEnvironment: "node",
+  ...require("./jest.base"),
   roots: ["<rootDir>/__tests__/integration"],
   testMatch: ["**/__tests__/integration/**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["@swc/jest"] },
-  moduleFileExtensions: ["ts", "js", "json"],
   globalSetup: "<rootDir>/__tests__/integration/moto-setup.ts",
   globalTeardown: "<rootDir>/__tests__/integration/moto-teardown.ts",
   // Each test runs the commands as real processes (~1 s each) against one shared emulator.

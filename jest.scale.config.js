@@ -3,10 +3,8 @@
  * take seconds of CPU each; kept out of `npm test` so that it stays fast. Run by .ci/run.
  */
 module.exports = {
-  testEnvironment: "node",
+  ...require("./jest.base"),
   roots: ["<rootDir>/__tests__/scale"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["@swc/jest"] },
-  moduleFileExtensions: ["ts", "js", "json"],
   testTimeout: 120000,
 };
