@@ -1,3 +1,4 @@
+import { conditionHolds } from "./iam-evaluation";
 import { MINIMAL_SHARED, configFrom, synthProject, type SynthesizedStack } from "./helpers";
 
 export const APP_REPOSITORY = "elzinko/city-guided";
@@ -64,11 +65,7 @@ export function actionsOf(statements: Statement[]): string[] {
 
 const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 
-/** Whether a trust statement lets a token with this `sub` in (the audience is checked apart). */
+/** Whether a trust statement lets in a token with this `sub` (and the audience the workflows ask for), by the coverage tests' IAM evaluator. */
 export function trusts(statement: { Condition?: Record<string, Record<string, string | string[]>> }, subject: string): boolean {
-  const exact = statement.Condition?.StringEquals?.[`${GITHUB_OIDC_HOST}:sub`];
-  const like = statement.Condition?.StringLike?.[`${GITHUB_OIDC_HOST}:sub`];
-  const matches = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(subject);
-  if (exact !== undefined) return [exact].flat().includes(subject);
-  return like !== undefined && [like].flat().some(matches);
+  return conditionHolds(statement.Condition, { [`${GITHUB_OIDC_HOST}:sub`]: subject, [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com" });
 }
