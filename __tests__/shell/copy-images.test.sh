@@ -36,13 +36,8 @@ done
 registry="localhost:$port"
 source="$registry/elzinko/city-guided-api"
 target="$registry/city-guided-api"
-failures=0
-
-check() { # <description> <command...>
-  local description=$1
-  shift
-  if "$@"; then echo "ok   $description"; else echo "FAIL $description"; failures=$((failures + 1)); fi
-}
+# shellcheck source=__tests__/shell/checks.sh disable=SC1091
+source __tests__/shell/checks.sh
 
 # <tag> <created> [platform] [repository]: a one-layer image whose config says when it was built.
 image() {
@@ -112,8 +107,4 @@ check "with a reason" grep -q "cannot list the tags of $registry/nobody/nothing"
 run usage "$source" "$target" zero
 check "a bad count exits 2" test "$(cat "$work/usage.code")" = 2
 
-if [[ $failures -gt 0 ]]; then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "all checks passed"
+finish copy-images

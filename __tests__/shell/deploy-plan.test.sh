@@ -26,12 +26,8 @@ esac
 FAKE
 chmod +x "$work/bin/terraform"
 export PATH="$work/bin:$PATH" TF_LOG_FILE="$work/terraform.log" FAKE_PLAN_CONTENT="saved plan 1"
-failures=0
-check() { # <name> <command...>: the command must succeed
-  local name=$1
-  shift
-  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; failures=$((failures + 1)); fi
-}
+# shellcheck source=__tests__/shell/checks.sh disable=SC1091
+source __tests__/shell/checks.sh
 run() { # <expected exit> <log> <command...>
   local expected=$1 log=$2 code=0
   shift 2
@@ -67,8 +63,4 @@ overrides=$(jq -r '[.resource_changes[] | select((.change.actions | index("delet
 check "naming every protected change lets it through" run 0 "$work/plan.log" scripts/plan-deploy.sh deploy-plan-test abc123 "$work/out" $overrides
 check "a missing stack is a usage error" run 2 "$work/plan.log" scripts/plan-deploy.sh no-such-environment abc123 "$work/out"
 
-if [[ $failures -gt 0 ]]; then
-  echo "$failures deploy-plan check(s) failed"
-  exit 1
-fi
-echo "deploy-plan: all checks passed"
+finish deploy-plan

@@ -39,12 +39,8 @@ echo '{"provider": {"aws": [{"region": "eu-west-3"}]}, "resource": {"aws_ecr_rep
 environment_stack staging
 environment_stack qa
 export PATH="$work/bin:$PATH" TF_LOG_FILE="$work/terraform.log" NPM_LOG_FILE="$work/npm.log"
-failures=0
-check() { # <name> <command...>: the command must succeed
-  local name=$1
-  shift
-  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; failures=$((failures + 1)); fi
-}
+# shellcheck source=__tests__/shell/checks.sh disable=SC1091
+source __tests__/shell/checks.sh
 
 export FAKE_RUNNING_staging=abc123 FAKE_PLAN_staging=2
 code=0
@@ -84,8 +80,4 @@ code=0
 scripts/plan-stacks.sh "$work/empty" "$work/out" >/dev/null 2>&1 || code=$?
 check "no stack: usage error (exit 2)" test "$code" -eq 2
 
-if [[ $failures -gt 0 ]]; then
-  echo "$failures plan-stacks check(s) failed"
-  exit 1
-fi
-echo "plan-stacks: all checks passed"
+finish plan-stacks
