@@ -11,7 +11,7 @@ describe("site domain configuration", () => {
 
   test("a domain in a Route 53 zone is typed", () => {
     const [environment] = configFrom({ staging: `INFRA_DOMAIN=www.example.com\nINFRA_ROUTE53_ZONE_ID=${ZONE}\n` }).environments;
-    expect(environment.domain).toEqual({ name: "www.example.com", route53ZoneId: ZONE });
+    expect(environment.domain).toEqual({ name: "www.example.com", dns: "route53", route53ZoneId: ZONE });
     expect(environment.loadBalancer.certificateArn).toBeUndefined();
   });
 
@@ -60,6 +60,6 @@ describe("site domain configuration", () => {
 
   test("the shared file may set the zone and an environment the domain", () => {
     const [environment] = configFrom({ staging: "INFRA_DOMAIN=staging.example.com\n" }, `INFRA_STATE_BUCKET=city-guided-tfstate\nINFRA_ROUTE53_ZONE_ID=${ZONE}\n`).environments;
-    expect(environment.domain).toEqual({ name: "staging.example.com", route53ZoneId: ZONE });
+    expect(environment.domain).toEqual({ name: "staging.example.com", dns: "route53", route53ZoneId: ZONE });
   });
 });

@@ -162,8 +162,9 @@ function resolveEnvironment(
     },
     idleMinutes: values.INFRA_IDLE_MINUTES,
     alertEmail: values.INFRA_ALERT_EMAIL,
+    state: "running",
     // The cross-key rules set both or neither.
-    ...(values.INFRA_DOMAIN && values.INFRA_ROUTE53_ZONE_ID ? { domain: { name: values.INFRA_DOMAIN, route53ZoneId: values.INFRA_ROUTE53_ZONE_ID } } : {}),
+    ...(values.INFRA_DOMAIN && values.INFRA_ROUTE53_ZONE_ID ? { domain: { name: values.INFRA_DOMAIN, dns: "route53" as const, route53ZoneId: values.INFRA_ROUTE53_ZONE_ID } } : {}),
   };
 }
 

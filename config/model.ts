@@ -82,15 +82,39 @@ export interface EnvironmentConfig {
   readonly idleMinutes: number;
   /** Subscribed to the environment's alerts; no subscription when undefined. */
   readonly alertEmail?: string;
-  /** The site's own name in a Route 53 zone; undefined: the load balancer's generated name. */
+  /** The site's own name; undefined: the load balancer's generated name (HTTP, or INFRA_CERTIFICATE_ARN). */
   readonly domain?: SiteDomainConfig;
+  /**
+   * What meets the visitors at `domain` (docs/public-entry.md): the proxy entry (Caddy on an
+   * instance with an Elastic IP, waking and stopped pages, ALB internal) when set; undefined with a
+   * domain: the load balancer itself (ACM certificate + alias, Route 53 only). Undefined without a domain.
+   */
+  readonly entryProxy?: EntryProxyConfig;
+  /** `stopped`: nothing wakes the environment (desired count and scaling bounds 0, wake alarm off); the proxy shows the stopped page. */
+  readonly state: EnvironmentState;
 }
 
-/** The site's own name and the Route 53 hosted zone that holds it. */
-export interface SiteDomainConfig {
-  /** Lowercase, no trailing dot. */
-  readonly name: string;
-  readonly route53ZoneId: string;
+export type EnvironmentState = "running" | "stopped";
+
+/** The site's own name, and who holds its DNS records. */
+export type SiteDomainConfig =
+  /** A Route 53 public hosted zone: the stack creates the records (certificate validation, alias or A record). */
+  | { readonly name: string; readonly dns: "route53"; readonly route53ZoneId: string }
+  /** A DNS of address records only (DuckDNS): only the proxy entry can serve it; its instance sets the record at boot. */
+  | { readonly name: string; readonly dns: "duckdns" };
+
+/** The proxy entry (INFRA_ENTRY=proxy): its INFRA_ENTRY_* keys, validated. */
+export interface EntryProxyConfig {
+  /** An arm64 (Graviton) instance type, e.g. t4g.nano. */
+  readonly instanceType: string;
+  /** Let's Encrypt (and ZeroSSL fallback) account e-mail. */
+  readonly acmeEmail: string;
+  /** Language of the waking and stopped pages (entry/pages/<language>/). */
+  readonly language: "fr" | "en";
+  /** `Retry-After` seconds given to `/api/*` callers while the environment wakes. */
+  readonly apiRetrySeconds: number;
+  /** Name (never the value) of the SSM SecureString parameter holding the DuckDNS token; undefined: the record is left as it is. */
+  readonly duckDnsTokenParameter?: string;
 }
 
 /** The environment's Application Load Balancer. */

@@ -46,7 +46,7 @@ export class RegistryStack extends TerraformStack {
         region: environment.region,
         state: { bucket: environment.stateBucket, key: stateKey(environment.name) },
         secrets: workloadSecrets(CONTAINER_NAMES.flatMap((name) => environment.containers[name].secrets.map((secret) => secret.reference))),
-        siteDomain: environment.domain ? { name: environment.domain.name, hostedZoneId: environment.domain.route53ZoneId } : undefined,
+        siteDomain: environment.domain?.dns === "route53" ? { name: environment.domain.name, hostedZoneId: environment.domain.route53ZoneId } : undefined,
       })),
       appRepository: config.github.appRepository,
       infraRepository: config.github.infraRepository,

@@ -29,7 +29,7 @@ export async function applySiteDomain(context: SiteContext, endpoint: string, im
     synthesize(outdir, (config) => {
       const production = config.environments.find((environment) => environment.name === "production");
       if (!production) throw new CheckFailure("site domain: the committed envs have no production environment to copy");
-      const site: EnvironmentConfig = { ...production, name: SITE_STACK, domain: { name: SITE_DOMAIN, route53ZoneId: zoneId } };
+      const site: EnvironmentConfig = { ...production, name: SITE_STACK, domain: { name: SITE_DOMAIN, dns: "route53", route53ZoneId: zoneId } };
       return { ...config, environments: [...config.environments, site] };
     });
     const folder = context.folder(SITE_STACK);
