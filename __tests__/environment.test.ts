@@ -12,4 +12,5 @@ import "./stacks/aws-rules.suite";
 import "./stacks/images.suite";
 import "./stacks/stack-input.suite";
 import "./stacks/dashboard.suite";
+import "./stacks/entry-proxy.suite";
 import "./scale-from-zero-replay.suite";

@@ -65,12 +65,24 @@ export interface LoadBalancerProps {
   readonly deregistrationDelaySeconds?: number;
   /** Fail the plan when the subnets are not in `vpcId` (Terraform precondition). @default no check */
   readonly subnetVpcCheck?: SubnetVpcCheck;
+  /**
+   * An internal load balancer (private addresses only, reachable inside the VPC): behind the
+   * proxy entry, which ends TLS, so HTTP only (no `certificateArn`). Changing it replaces the load
+   * balancer. @default false (internet-facing)
+   */
+  readonly internal?: boolean;
+  /**
+   * Accept traffic only from this security group (a group reference, which matches the private
+   * addresses of its members: hence `internal`), never from 0.0.0.0/0. @default the internet
+   */
+  readonly ingressFromSecurityGroupId?: string;
 }
 
 /**
- * An internet-facing Application Load Balancer: path rules pick a target group per container,
- * everything else goes to the default target. Its security group accepts 80 (and 443) from
- * anywhere and reaches nothing until `attach` opens the targets' ports to a service.
+ * An Application Load Balancer, internet-facing unless `internal`: path rules pick a target group
+ * per container, everything else goes to the default target. Its security group accepts 80 (and
+ * 443) from anywhere, or from `ingressFromSecurityGroupId` only, and reaches nothing until
+ * `attach` opens the targets' ports to a service.
  */
 export class LoadBalancer extends Construct {
   /** DNS name AWS gives the load balancer (the site's DNS record points at it). */
@@ -98,28 +110,33 @@ export class LoadBalancer extends Construct {
     validate(props);
     this.targets = props.targets;
     const secure = props.certificateArn !== undefined;
+    const source = props.ingressFromSecurityGroupId;
     this.securityGroup = new SecurityGroup(this, "security-group", {
       // A prefix, not a name: a replacement group must coexist with the old one, which the load
       // balancer keeps using until it is switched over (create before destroy).
       namePrefix: derivedName.securityGroupPrefix(props.name, "alb"),
-      description: `Load balancer of ${props.name}: HTTP(S) from the internet, to the task ports only`,
+      description:
+        source === undefined
+          ? `Load balancer of ${props.name}: HTTP(S) from the internet, to the task ports only`
+          : `Load balancer of ${props.name}: HTTP(S) from its entry only, to the task ports only`,
       vpcId: props.vpcId,
       lifecycle: { createBeforeDestroy: true },
     });
     for (const port of secure ? [80, 443] : [80]) {
+      const from = source === undefined ? "the internet" : "the entry only";
       new VpcSecurityGroupIngressRule(this, `ingress-${port}`, {
         securityGroupId: this.securityGroup.id,
-        description: port === 443 ? "HTTPS from the internet" : secure ? "HTTP from the internet (redirected to HTTPS)" : "HTTP from the internet",
+        description: port === 443 ? `HTTPS from ${from}` : secure ? `HTTP from ${from} (redirected to HTTPS)` : `HTTP from ${from}`,
         ipProtocol: "tcp",
         fromPort: port,
         toPort: port,
-        cidrIpv4: "0.0.0.0/0",
+        ...(source === undefined ? { cidrIpv4: "0.0.0.0/0" } : { referencedSecurityGroupId: source }),
       });
     }
 
     this.loadBalancer = new Lb(this, "load-balancer", {
       name: props.name,
-      internal: false,
+      internal: props.internal ?? false,
       loadBalancerType: "application",
       securityGroups: [this.securityGroup.id],
       subnets: props.subnetIds,
@@ -253,6 +270,9 @@ function validate(props: LoadBalancerProps): void {
   const names = [props.name, ...Object.keys(props.targets).map((target) => derivedName.targetGroup(props.name, target))];
   const tooLong = names.find((name) => name.length > MAX_NAME_LENGTH);
   if (tooLong) throw new ConstructPropsError(`Invalid load balancer name "${tooLong}": AWS allows at most ${MAX_NAME_LENGTH} characters`);
+  if (props.internal && props.certificateArn !== undefined) {
+    throw new ConstructPropsError(`Invalid load balancer ${props.name}: an internal load balancer speaks HTTP only (TLS ends at the entry in front of it), remove certificateArn`);
+  }
   const defaults = Object.keys(props.targets).filter((target) => !props.targets[target].pathPatterns?.length);
   if (defaults.length !== 1) {
     throw new ConstructPropsError(`Invalid targets of ${props.name}: exactly one must have no path patterns (the default), found ${defaults.length}`);

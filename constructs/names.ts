@@ -47,6 +47,8 @@ export const derivedName = {
   keyAlias: (name: string) => `alias/${name}`,
   /** Security groups get a name prefix (create before destroy): `<owner>-<kind>-<random>`. */
   securityGroupPrefix: (owner: string, kind: string) => `${owner}-${kind}-`,
+  /** The proxy entry's alarms: `<entry>-<suffix>` (`city-guided-staging-entry-in-service`). */
+  entryAlarm: (entry: string, suffix: string) => `${entry}-${suffix}`,
 };
 
 /** Names of one environment's resources (environment stack) and of its pipeline policies (registry stack). */
@@ -80,6 +82,13 @@ export function environmentNames(environment: string) {
     targetTrackingAlarmPrefix: `TargetTracking-service/${cluster}/${service}`,
     /** The environment's CloudWatch dashboard (service-dashboard.ts). */
     dashboard: prefix,
+    /**
+     * The proxy entry (entry-proxy.ts): its launch template, Auto Scaling group, instance role and
+     * instance profile share this name; its alarm is `<entry>-in-service`, its security group `<entry>-<random>`.
+     */
+    entry: `${prefix}-entry`,
+    /** The proxy entry's log group (boot log and Caddy's log): `/city-guided/<env>/entry`. */
+    entryLogGroup: `/${PROJECT}/${environment}/entry`,
     deployRole: `${prefix}-deploy`,
     deployBoundary: `${prefix}-deploy-boundary`,
     deployPolicy: (part: number | "*") => `${prefix}-deploy-${part}`,
@@ -183,6 +192,18 @@ export function environmentPatterns(environment: string, arn: ArnBuilder) {
     dashboard: arn("cloudwatch", `dashboard/${names.dashboard}`),
     parameters: arn("ssm", `parameter/${names.secretPath}/*`),
     secrets: arn("secretsmanager", `secret:${names.secretPath}/*`),
+    /** The proxy entry's log group and its streams (CloudWatch Logs authorizes on either form). */
+    entryLogGroup: arn("logs", `log-group:${names.entryLogGroup}`),
+    entryLogStreams: arn("logs", `log-group:${names.entryLogGroup}:*`),
+    /** Its instance profile (IAM, no region); the role is one of `roles`. */
+    entryInstanceProfile: arn("iam", `instance-profile/${names.entry}`),
+    /**
+     * Its Auto Scaling group: `autoScalingGroup:<uuid>:autoScalingGroupName/<name>` (Service
+     * Authorization Reference, Amazon EC2 Auto Scaling, resource types).
+     */
+    entryAutoScalingGroup: arn("autoscaling", `autoScalingGroup:*:autoScalingGroupName/${names.entry}`),
+    /** Its alarms: already matched by `alarms` (`<prefix>-*`). */
+    entryAlarms: arn("cloudwatch", `alarm:${derivedName.entryAlarm(names.entry, "*")}`),
   };
 }
 

@@ -38,6 +38,11 @@ export interface ScaleFromZeroProps extends ServiceMetricsSource {
   readonly loadBalancerArnSuffix: string;
   /** Consecutive minutes without a request before the service goes to zero (MIN_IDLE_MINUTES-1440). */
   readonly idleMinutes: number;
+  /**
+   * false: the wake alarm still evaluates (its state and history show visitors) but starts
+   * nothing: the environment is stopped on purpose. @default true
+   */
+  readonly wakeEnabled?: boolean;
 }
 
 /**
@@ -104,6 +109,7 @@ export class ScaleFromZero extends Construct {
       treatMissingData: "notBreaching",
       metricQuery: [elb5xx(), requests(), cpuSamples, runningTasks, expressionQuery("wake", WAKE_EXPRESSION, "503s while no task runs")],
       alarmActions: [wakePolicy.arn],
+      ...(props.wakeEnabled === false ? { actionsEnabled: false } : {}),
     });
     const idleAlarm = new CloudwatchMetricAlarm(this, "idle-alarm", {
       alarmName: derivedName.scaling(props.serviceName, "idle"),

@@ -25,6 +25,11 @@ export interface ServiceAutoscalingProps {
     /** Consecutive minutes without a request before the service scales to zero. */
     readonly idleMinutes: number;
   };
+  /**
+   * Stopped on purpose: the scalable target's minimum and maximum are 0, so no policy can start a
+   * task, and the wake alarm's actions are off. @default false
+   */
+  readonly stopped?: boolean;
 }
 
 /**
@@ -56,8 +61,8 @@ export class ServiceAutoscaling extends Construct {
       serviceNamespace: "ecs",
       scalableDimension: "ecs:service:DesiredCount",
       resourceId: `service/${props.clusterName}/${props.serviceName}`,
-      minCapacity: props.minCapacity,
-      maxCapacity: props.maxCapacity,
+      minCapacity: props.stopped ? 0 : props.minCapacity,
+      maxCapacity: props.stopped ? 0 : props.maxCapacity,
     });
     new AppautoscalingPolicy(this, "cpu", {
       name: derivedName.scaling(props.serviceName, "cpu"),
@@ -82,9 +87,10 @@ export class ServiceAutoscaling extends Construct {
       clusterName: props.clusterName,
       serviceName: props.serviceName,
       ...props.scaleFromZero!,
+      ...(props.stopped ? { wakeEnabled: false } : {}),
     });
     this.scaleFromZeroAlarmArns = [scaleFromZero.wakeAlarmArn, scaleFromZero.idleAlarmArn];
-    if (props.maxCapacity >= 2) this.addCpuScaleIn(props);
+    if (props.maxCapacity >= 2 && !props.stopped) this.addCpuScaleIn(props);
   }
 
   /**

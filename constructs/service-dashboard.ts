@@ -41,6 +41,8 @@ export interface ServiceDashboardProps extends ServiceMetricsSource {
    * shows their states and the wake signal. @default none (a service that never sleeps)
    */
   readonly scaleFromZeroAlarmArns?: readonly string[];
+  /** Auto Scaling group of the proxy entry: a widget of its instances in service. @default none (no entry) */
+  readonly entryAutoScalingGroupName?: string;
 }
 
 interface Widget {
@@ -100,6 +102,17 @@ function metricWidgets(props: ServiceDashboardProps, sleeps: boolean): Widget[] 
   const targets = Object.entries(props.targetGroupArnSuffixes).map(([target, suffix], index) =>
     line(targetGroup5xxCount(`target5xx${index}`, balancer, suffix), `5xx answered by ${target}`),
   );
+  const entry: Widget[] =
+    props.entryAutoScalingGroupName === undefined
+      ? []
+      : [
+          {
+            title: "Public entry: instances in service",
+            // The group's own metric (enabled with 1-minute granularity), the one its alarm watches.
+            metrics: [["AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", props.entryAutoScalingGroupName, { id: "entryInService", stat: "Minimum", period: 60, label: "Entry instances in service" }]],
+            yAxis: { label: "instances", min: 0 },
+          },
+        ];
   return [
     { title: "Requests and the wake signal", metrics: requests, yAxis: { label: "per minute", min: 0 } },
     { title: "5xx: load balancer and targets", metrics: [line(loadBalancer5xxCount("elb5xx", balancer), "Load balancer 5xx"), ...targets], yAxis: { label: "per minute", min: 0 } },
@@ -114,6 +127,7 @@ function metricWidgets(props: ServiceDashboardProps, sleeps: boolean): Widget[] 
       metrics: [line(targetResponseTime("p50", balancer, "p50"), "p50"), line(targetResponseTime("p95", balancer, "p95"), "p95")],
       yAxis: { label: "seconds", min: 0 },
     },
+    ...entry,
   ];
 }
 

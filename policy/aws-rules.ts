@@ -49,7 +49,9 @@ const EC2 = {
   securityGroup: { title: "Amazon EC2 API Reference: CreateSecurityGroup", url: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html" },
   ipRange: { title: "Amazon EC2 API Reference: IpRange / Ipv6Range (Description)", url: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html" },
   groupPair: { title: "Amazon EC2 API Reference: UserIdGroupPair / PrefixListId (Description)", url: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_UserIdGroupPair.html" },
+  launchTemplate: { title: "Amazon EC2 API Reference: CreateLaunchTemplate (LaunchTemplateName, VersionDescription)", url: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplate.html" },
 };
+const AUTOSCALING_GROUP = { title: "Amazon EC2 Auto Scaling API Reference: CreateAutoScalingGroup (AutoScalingGroupName)", url: "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAutoScalingGroup.html" };
 const ELB = {
   loadBalancer: { title: "Elastic Load Balancing API Reference: CreateLoadBalancer", url: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html" },
   targetGroup: { title: "Elastic Load Balancing API Reference: CreateTargetGroup", url: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html" },
@@ -58,6 +60,7 @@ const IAM = {
   role: { title: "IAM API Reference: CreateRole", url: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html" },
   policy: { title: "IAM API Reference: CreatePolicy", url: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html" },
   rolePolicy: { title: "IAM API Reference: PutRolePolicy", url: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html" },
+  instanceProfile: { title: "IAM API Reference: CreateInstanceProfile", url: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateInstanceProfile.html" },
 };
 const CLOUDWATCH = {
   alarm: { title: "Amazon CloudWatch API Reference: PutMetricAlarm", url: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html" },
@@ -96,6 +99,12 @@ const IAM_DESCRIPTION = /[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]/u;
 const ECS_NAME = /[A-Za-z0-9_-]/u;
 const ECS_NAME_WORDS = "letters, digits, _ and -";
 const NO_CONTROL = /[^\u0000-\u001F\u007F]/u;
+// CreateLaunchTemplate: "Length Constraints: Minimum length of 3. Maximum length of 128. Pattern: [a-zA-Z0-9\(\)\.\-/_]+".
+const LAUNCH_TEMPLATE_NAME = /[a-zA-Z0-9().\-/_]/u;
+const LAUNCH_TEMPLATE_NAME_WORDS = "letters, digits and ( ) . - / _";
+// CreateAutoScalingGroup: "any ASCII character 33 to 126 ... You cannot use a colon (:) in the name."
+const AUTOSCALING_GROUP_NAME = /[!-9;-~]/u;
+const AUTOSCALING_GROUP_NAME_WORDS = "ASCII characters 33 to 126 except : (no space)";
 
 // vpc_security_group_*_rule: referenced_security_group_id / prefix_list_id; aws_security_group_rule:
 // source_security_group_id / self / prefix_list_ids. EC2 sends those descriptions as UserIdGroupPair / PrefixListId.
@@ -139,6 +148,16 @@ export const STRING_RULES: readonly StringRule[] = [
   ...iamName("aws_iam_policy", 128, IAM.policy),
   { resource: "aws_iam_policy", attribute: "description", maxLength: 1000, source: IAM.policy },
   ...iamName("aws_iam_role_policy", 128, IAM.rolePolicy),
+  ...iamName("aws_iam_instance_profile", 128, IAM.instanceProfile),
+
+  {
+    resource: "aws_launch_template", attribute: "name", maxLength: 128, characters: LAUNCH_TEMPLATE_NAME, allowed: LAUNCH_TEMPLATE_NAME_WORDS,
+    pattern: { regex: /^[a-zA-Z0-9().\-/_]{3,}$/, rule: "3 characters at least" }, source: EC2.launchTemplate,
+  },
+  { resource: "aws_launch_template", attribute: "name_prefix", maxLength: 128 - UNIQUE_SUFFIX_LENGTH, characters: LAUNCH_TEMPLATE_NAME, allowed: LAUNCH_TEMPLATE_NAME_WORDS, source: EC2.launchTemplate },
+  { resource: "aws_launch_template", attribute: "description", maxLength: 255, source: EC2.launchTemplate },
+  { resource: "aws_autoscaling_group", attribute: "name", maxLength: 255, characters: AUTOSCALING_GROUP_NAME, allowed: AUTOSCALING_GROUP_NAME_WORDS, source: AUTOSCALING_GROUP },
+  { resource: "aws_autoscaling_group", attribute: "name_prefix", maxLength: 255 - UNIQUE_SUFFIX_LENGTH, characters: AUTOSCALING_GROUP_NAME, allowed: AUTOSCALING_GROUP_NAME_WORDS, source: AUTOSCALING_GROUP },
 
   { resource: "aws_cloudwatch_metric_alarm", attribute: "alarm_name", maxLength: 255, characters: NO_CONTROL, allowed: "UTF-8 without ASCII control characters", source: CLOUDWATCH.alarm },
   { resource: "aws_cloudwatch_metric_alarm", attribute: "alarm_description", maxLength: 1024, source: CLOUDWATCH.alarm },

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import { Lazy, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsEcrRepository } from "@cdktf/provider-aws/lib/data-aws-ecr-repository";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
@@ -8,6 +8,7 @@ import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets";
 import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
 import { CONTAINER_NAMES, REPOSITORY_NAMES, type ContainerName, type EnvironmentConfig } from "../config/model";
 import { Alerting } from "../constructs/alerting";
+import { EntryProxy } from "../constructs/entry-proxy";
 import { workloadBoundaryArn } from "../constructs/workload-boundary";
 import { FargateService, type ContainerSpec } from "../constructs/fargate-service";
 import { LoadBalancer, type SubnetVpcCheck } from "../constructs/load-balancer";
@@ -17,6 +18,7 @@ import { ServiceAutoscaling } from "../constructs/service-autoscaling";
 import { SiteDomain } from "../constructs/site-domain";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { addStackFoundation, stackTags } from "./common";
+import { caddyPin, entryFiles } from "./entry-files";
 import { IMAGE_TAG_PATTERN, IMAGE_TAG_RULE } from "../config/image-tag";
 import { secretVariable, type StackLocation } from "./secrets";
 
@@ -43,8 +45,10 @@ export interface EnvironmentStackOptions {
 export class EnvironmentStack extends TerraformStack {
   public readonly service: FargateService;
   public readonly loadBalancer: LoadBalancer;
-  /** The site's own name (certificate and alias record), when the environment has one. */
+  /** The site's own name (certificate and alias record), when the load balancer itself serves it. */
   public readonly siteDomain?: SiteDomain;
+  /** The proxy entry in front of the (internal) load balancer, when `config.entryProxy` is set. */
+  public entry?: EntryProxy;
   public readonly imageTag: TerraformVariable;
   private registryRegionProvider?: AwsProvider;
 
@@ -73,8 +77,15 @@ export class EnvironmentStack extends TerraformStack {
       CONTAINER_NAMES.map((container) => [container, this.containerSpec(container, config, location)]),
     ) as Record<ContainerName, ContainerSpec>;
 
+    if (config.entryProxy !== undefined && config.domain === undefined) {
+      throw new Error(`Environment ${config.name}: the proxy entry needs a domain (config/ refuses INFRA_ENTRY=proxy without INFRA_DOMAIN)`);
+    }
     // The certificate is validated before the load balancer's HTTPS listener uses it; the alias follows the load balancer.
-    this.siteDomain = config.domain?.dns === "route53" ? new SiteDomain(this, "site-domain", { domainName: config.domain.name, hostedZoneId: config.domain.route53ZoneId }) : undefined;
+    // With the proxy entry, TLS ends at the entry: no certificate, and the name points at the entry's address.
+    this.siteDomain =
+      config.domain?.dns === "route53" && config.entryProxy === undefined
+        ? new SiteDomain(this, "site-domain", { domainName: config.domain.name, hostedZoneId: config.domain.route53ZoneId })
+        : undefined;
     this.loadBalancer = this.addLoadBalancer(config, names.loadBalancer, network, this.siteDomain?.certificateArn);
     this.siteDomain?.pointAt({ dnsName: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId });
 
@@ -93,12 +104,12 @@ export class EnvironmentStack extends TerraformStack {
       vpcId: network.vpcId,
       subnetIds: network.subnetIds,
       assignPublicIp: config.assignPublicIp,
-      initialDesiredCount: config.minCapacity,
+      initialDesiredCount: config.state === "stopped" ? 0 : config.minCapacity,
       permissionsBoundaryArn: options.workloadBoundary ? workloadBoundaryArn(partition.partition, account.accountId, config.name) : undefined,
     });
     this.loadBalancer.attach(this.service);
 
-    this.addScalingAndAlerts(config, names, { accountId: account.accountId, partition: partition.partition });
+    this.addScalingAndAlerts(config, names, { accountId: account.accountId, partition: partition.partition }, network, options);
 
     new TerraformOutput(this, "cluster_name", { value: this.service.clusterName, description: "ECS cluster" });
     new TerraformOutput(this, "service_name", { value: this.service.name, description: "ECS service" });
@@ -129,11 +140,22 @@ export class EnvironmentStack extends TerraformStack {
       certificateArn: config.loadBalancer.certificateArn ?? siteCertificateArn,
       deletionProtection: config.loadBalancer.deletionProtection,
       subnetVpcCheck: this.subnetVpcCheck(config),
+      // Behind the proxy entry: internal, and reachable from the entry's security group only
+      // (read when synthesized: the entry is built after the load balancer it forwards to).
+      ...(config.entryProxy !== undefined
+        ? { internal: true, ingressFromSecurityGroupId: Lazy.stringValue({ produce: () => this.entry!.securityGroupId }) }
+        : {}),
     });
   }
 
   /** Autoscaling (from zero when min is 0), alerts, and the outputs an operator needs next. */
-  private addScalingAndAlerts(config: EnvironmentConfig, names: EnvironmentNames, location: { accountId: string; partition: string }): void {
+  private addScalingAndAlerts(
+    config: EnvironmentConfig,
+    names: EnvironmentNames,
+    location: { accountId: string; partition: string },
+    network: { vpcId: string; loadBalancerSubnetIds: string[] },
+    options: EnvironmentStackOptions,
+  ): void {
     const autoscaling = new ServiceAutoscaling(this, "autoscaling", {
       clusterName: this.service.clusterName,
       serviceName: this.service.name,
@@ -142,6 +164,7 @@ export class EnvironmentStack extends TerraformStack {
       cpuTarget: config.cpuTarget,
       scaleFromZero:
         config.minCapacity === 0 ? { loadBalancerArnSuffix: this.loadBalancer.arnSuffix, idleMinutes: config.idleMinutes } : undefined,
+      ...(config.state === "stopped" ? { stopped: true } : {}),
     });
     const alerting = new Alerting(this, "alerting", {
       name: names.prefix,
@@ -152,17 +175,56 @@ export class EnvironmentStack extends TerraformStack {
       targetGroupArnSuffixes: this.loadBalancer.targetGroupArnSuffixes,
       serviceArn: this.service.arn,
     });
+    if (config.entryProxy !== undefined) this.entry = this.addEntry(config, names, { ...location, region: config.region }, network, alerting.topicArn, options);
 
     new TerraformOutput(this, "load_balancer_dns_name", {
       value: this.loadBalancer.dnsName,
       description: "DNS name of the load balancer (point the site's DNS record at it)",
     });
     new TerraformOutput(this, "site_url", {
-      value: this.siteDomain?.url ?? this.loadBalancer.url,
-      description: this.siteDomain ? "URL of the site at its own name" : "URL of the site through the load balancer",
+      value: this.entry?.url ?? this.siteDomain?.url ?? this.loadBalancer.url,
+      description: this.entry || this.siteDomain ? "URL of the site at its own name" : "URL of the site through the load balancer",
     });
+    if (this.entry) {
+      new TerraformOutput(this, "entry_public_ip", { value: this.entry.publicIp, description: "Elastic IP of the public entry (the site's A record)" });
+    }
     new TerraformOutput(this, "alerts_topic_arn", { value: alerting.topicArn, description: "SNS topic of the environment's alerts" });
     this.addDashboard(config, names, autoscaling.scaleFromZeroAlarmArns);
+  }
+
+  /** The proxy entry (docs/public-entry.md, way A) in the load balancer's public subnets. */
+  private addEntry(
+    config: EnvironmentConfig,
+    names: EnvironmentNames,
+    location: { accountId: string; partition: string; region: string },
+    network: { vpcId: string; loadBalancerSubnetIds: string[] },
+    alarmTopicArn: string,
+    options: EnvironmentStackOptions,
+  ): EntryProxy {
+    const entry = config.entryProxy!;
+    const domain = config.domain!;
+    return new EntryProxy(this, "entry", {
+      name: names.entry,
+      ...location,
+      vpcId: network.vpcId,
+      subnetIds: network.loadBalancerSubnetIds,
+      instanceType: entry.instanceType,
+      domainName: domain.name,
+      route53ZoneId: domain.dns === "route53" ? domain.route53ZoneId : undefined,
+      acmeEmail: entry.acmeEmail,
+      mode: config.state === "stopped" ? "stopped" : "serving",
+      apiRetrySeconds: entry.apiRetrySeconds,
+      duckDnsTokenParameter: domain.dns === "duckdns" ? entry.duckDnsTokenParameter : undefined,
+      upstream: { dnsName: this.loadBalancer.dnsName, securityGroupId: this.loadBalancer.securityGroupId },
+      logGroupName: names.entryLogGroup,
+      logRetentionDays: config.logRetentionDays,
+      alarmTopicArn,
+      permissionsBoundaryArn: options.workloadBoundary ? workloadBoundaryArn(location.partition, location.accountId, config.name) : undefined,
+      tags: stackTags(config.name),
+      scopeTagKey: "Environment",
+      caddy: caddyPin(),
+      files: entryFiles(entry.language),
+    });
   }
 
   /** The environment's CloudWatch dashboard, and its console URL as an output (`npm run status` prints the same). */
@@ -175,6 +237,7 @@ export class EnvironmentStack extends TerraformStack {
       loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
       targetGroupArnSuffixes: this.loadBalancer.targetGroupArnSuffixes,
       scaleFromZeroAlarmArns,
+      entryAutoScalingGroupName: this.entry?.autoScalingGroupName,
     });
     new TerraformOutput(this, "dashboard_url", {
       // The name as Terraform knows it, so the output follows the resource.

@@ -13,9 +13,19 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { literalParts } from "../../policy/aws-rule-check";
 import { STRING_RULES } from "../../policy/aws-rules";
-import { committedProject, policyErrorOf, synthEnvironment } from "../helpers";
+import { committedProject, configFrom, policyErrorOf, synthEnvironment, synthProject } from "../helpers";
+
+/** An environment with the proxy entry (its config built in code until the INFRA_ENTRY_* keys exist). */
+function proxyEntryStack() {
+  const base = configFrom({ staging: "INFRA_MIN_CAPACITY=0" });
+  const entryProxy = { instanceType: "t4g.nano", acmeEmail: "ops@example.com", language: "fr" as const, apiRetrySeconds: 30, duckDnsTokenParameter: "/city-guided/staging/DUCKDNS_TOKEN" };
+  return synthProject({ ...base, environments: [{ ...base.environments[0], domain: { name: "cityguided.duckdns.org", dns: "duckdns" as const }, entryProxy }] }).staging;
+}
 
 const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }] });
 
@@ -91,6 +101,24 @@ describe("AWS rules at synth: names", () => {
     expect(message).toContain("event (aws_cloudwatch_event_rule.event): name");
     expect(message).toContain("is 65 characters: AWS allows at most 64");
     expect(message).toContain('cluster (aws_ecs_cluster.cluster): name "city.guided" has characters AWS refuses: "."');
+  });
+
+  test("launch template, Auto Scaling group and instance profile names are checked", () => {
+    const message = awsRuleErrorOf((stack) => {
+      new LaunchTemplate(stack, "template", { name: "city guided" });
+      new LaunchTemplate(stack, "short", { name: "lt" });
+      new LaunchTemplate(stack, "described", { name: "ok-template", description: "d".repeat(256) });
+      new AutoscalingGroup(stack, "group", { name: "city:guided", minSize: 1, maxSize: 1 });
+      new IamInstanceProfile(stack, "profile", { name: "p".repeat(129) });
+    });
+    expect(message).toContain('template (aws_launch_template.template): name "city guided" has characters AWS refuses: " "');
+    expect(message).toContain('short (aws_launch_template.short): name "lt" must be 3 characters at least');
+    expect(message).toContain("described (aws_launch_template.described): description");
+    expect(message).toContain("is 256 characters: AWS allows at most 255");
+    expect(message).toContain('group (aws_autoscaling_group.group): name "city:guided" has characters AWS refuses: ":"');
+    expect(message).toContain("profile (aws_iam_instance_profile.profile): name");
+    expect(message).toContain("is 129 characters: AWS allows at most 128");
+    expect(awsRuleErrorOf((stack) => new LaunchTemplate(stack, "ok", { name: "city-guided-staging-entry" }))).toBe("");
   });
 
   test("a dashboard name is checked against PutDashboard's rule (255 of A-Z a-z 0-9 - _)", () => {
@@ -193,8 +221,8 @@ describe("literal parts of a value", () => {
 
 describe("the rule table covers what the stacks create", () => {
   test("every name, name prefix, alarm name, family and description the stacks set has a rule", () => {
-    // The committed stacks, and a stack with the optional parts they leave off (a site domain).
-    const stacks = { ...committedProject(), domain: synthEnvironment("INFRA_DOMAIN=www.example.com\nINFRA_ROUTE53_ZONE_ID=Z0123456789ABCDEFGHIJ") };
+    // The committed stacks, and stacks with the optional parts they leave off (a site domain, the proxy entry).
+    const stacks = { ...committedProject(), domain: synthEnvironment("INFRA_DOMAIN=www.example.com\nINFRA_ROUTE53_ZONE_ID=Z0123456789ABCDEFGHIJ"), entry: proxyEntryStack() };
     const covered = new Set(STRING_RULES.map((rule) => `${rule.resource}.${rule.attribute}`));
     const missing = new Set<string>();
     for (const stack of Object.values(stacks)) {
