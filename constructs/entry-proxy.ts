@@ -361,7 +361,9 @@ export class EntryProxy extends Construct {
   }
 
   /**
-   * base64gzip of the cloud-config. Its static text goes to Terraform base64-encoded (base64decode
+   * base64gzip of the cloud-config: cloud-init uncompresses gzip user data before it reads it
+   * (cloud-init, User data formats: https://cloudinit.readthedocs.io/en/latest/explanation/format.html).
+   * Its static text goes to Terraform base64-encoded (base64decode
    * at plan), so no character of the files needs escaping for Terraform's templates (`${`, `%{`,
    * backslashes); only the allocation ID and the load balancer's DNS name are Terraform values.
    */

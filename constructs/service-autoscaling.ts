@@ -27,7 +27,11 @@ export interface ServiceAutoscalingProps {
   };
   /**
    * Stopped on purpose: the scalable target's minimum and maximum are 0, so no policy can start a
-   * task, and the wake alarm's actions are off. @default false
+   * task, and the wake alarm's actions are off. A running service goes to 0 when the target is
+   * updated (the service ignores its desired count after creation): RegisterScalableTarget "changes
+   * the resource's current capacity to a value that is inside of this range" (Application Auto
+   * Scaling API Reference, https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html).
+   * @default false
    */
   readonly stopped?: boolean;
 }

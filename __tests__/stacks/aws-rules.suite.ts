@@ -18,14 +18,8 @@ import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { literalParts } from "../../policy/aws-rule-check";
 import { STRING_RULES } from "../../policy/aws-rules";
-import { committedProject, configFrom, policyErrorOf, synthEnvironment, synthProject } from "../helpers";
-
-/** An environment with the proxy entry (its config built in code until the INFRA_ENTRY_* keys exist). */
-function proxyEntryStack() {
-  const base = configFrom({ staging: "INFRA_MIN_CAPACITY=0" });
-  const entryProxy = { instanceType: "t4g.nano", acmeEmail: "ops@example.com", language: "fr" as const, apiRetrySeconds: 30, duckDnsTokenParameter: "/city-guided/staging/DUCKDNS_TOKEN" };
-  return synthProject({ ...base, environments: [{ ...base.environments[0], domain: { name: "cityguided.duckdns.org", dns: "duckdns" as const }, entryProxy }] }).staging;
-}
+import { committedProject, policyErrorOf, synthEnvironment } from "../helpers";
+import { entryStack, SHARED_WITH_BOUNDARY } from "./entry-stacks";
 
 const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }] });
 
@@ -222,7 +216,7 @@ describe("literal parts of a value", () => {
 describe("the rule table covers what the stacks create", () => {
   test("every name, name prefix, alarm name, family and description the stacks set has a rule", () => {
     // The committed stacks, and stacks with the optional parts they leave off (a site domain, the proxy entry).
-    const stacks = { ...committedProject(), domain: synthEnvironment("INFRA_DOMAIN=www.example.com\nINFRA_ROUTE53_ZONE_ID=Z0123456789ABCDEFGHIJ"), entry: proxyEntryStack() };
+    const stacks = { ...committedProject(), domain: synthEnvironment("INFRA_DOMAIN=www.example.com\nINFRA_ROUTE53_ZONE_ID=Z0123456789ABCDEFGHIJ"), entry: entryStack({}, SHARED_WITH_BOUNDARY) };
     const covered = new Set(STRING_RULES.map((rule) => `${rule.resource}.${rule.attribute}`));
     const missing = new Set<string>();
     for (const stack of Object.values(stacks)) {

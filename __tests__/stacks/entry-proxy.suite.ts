@@ -5,29 +5,11 @@ import { Testing, TerraformStack } from "cdktf";
 import { EntryProxy, renderCloudConfig, entrySettings, USER_DATA_LIMIT_BYTES, type EntryProxyProps } from "../../constructs/entry-proxy";
 import { ConstructPropsError } from "../../constructs/errors";
 import { LoadBalancer } from "../../constructs/load-balancer";
-import type { EnvironmentConfig, EntryProxyConfig, SiteDomainConfig } from "../../config/model";
 import { evaluate } from "../iam-evaluation";
 import { configFrom, synthProject, type SynthesizedStack } from "../helpers";
+import { entryStack, PLAIN_ENTRY, SHARED_WITH_BOUNDARY } from "./entry-stacks";
 
-// Until the INFRA_ENTRY_* keys land (helper e-config), the entry's config is built in code over a
-// valid environment (config/model.ts is the contract).
-const ENTRY: EntryProxyConfig = {
-  instanceType: "t4g.nano",
-  acmeEmail: "ops@example.com",
-  language: "fr",
-  apiRetrySeconds: 30,
-  duckDnsTokenParameter: "/city-guided/staging/DUCKDNS_TOKEN",
-};
-const DUCKDNS: SiteDomainConfig = { name: "cityguided.duckdns.org", dns: "duckdns" };
 const ZONE = "Z0123456789ABCDEFGHIJ";
-const SHARED_WITH_BOUNDARY = "INFRA_STATE_BUCKET=test-state-bucket\nINFRA_GITHUB_INFRA_REPOSITORY=owner/infra\n";
-
-function entryStack(overrides: Partial<EnvironmentConfig> = {}, text = "INFRA_MIN_CAPACITY=0\nINFRA_MAX_CAPACITY=3\nINFRA_LOG_RETENTION_DAYS=14\nAPI__SECRET_DATABASE_URL=ssm:/city-guided/staging/DATABASE_URL\n", shared?: string): SynthesizedStack {
-  const base = configFrom({ staging: text }, shared);
-  const environment: EnvironmentConfig = { ...base.environments[0], domain: DUCKDNS, entryProxy: ENTRY, ...overrides };
-  return synthProject({ ...base, environments: [environment] }).staging;
-}
-
 const ROOT = join(__dirname, "..", "..");
 const entryFile = (...path: string[]) => readFileSync(join(ROOT, "entry", ...path), "utf8");
 const RELEASE = JSON.parse(entryFile("caddy-release.json"));
@@ -77,7 +59,7 @@ function settingsOf(text: string): Record<string, string> {
 const REAL_VALUES = { aws_eip: "eipalloc-0123456789abcdef0", aws_lb: "internal-city-guided-staging-1234567890.eu-west-3.elb.amazonaws.com" };
 
 describe("proxy entry (DuckDNS)", () => {
-  const stack = entryStack({}, undefined, SHARED_WITH_BOUNDARY);
+  const stack = entryStack({}, SHARED_WITH_BOUNDARY);
   const decoded = userData(stack, REAL_VALUES);
 
   test("no rule anywhere opens port 22 (or all ports) inbound; the entry accepts exactly 80 and 443 from anywhere", () => {
@@ -332,7 +314,7 @@ describe("proxy entry (DuckDNS)", () => {
 
 describe("proxy entry: variants", () => {
   test("DuckDNS without a token parameter: no ssm:GetParameter, an empty BOOT_DUCKDNS_TOKEN_PARAMETER", () => {
-    const stack = entryStack({ entryProxy: { ...ENTRY, duckDnsTokenParameter: undefined } });
+    const stack = entryStack(PLAIN_ENTRY);
     const statements = JSON.parse(byId(stack, "aws_iam_role_policy", "entry")[0].policy).Statement;
     expect(statements.flatMap((statement: any) => statement.Action)).not.toContain("ssm:GetParameter");
     expect(settingsOf(userData(stack).text).BOOT_DUCKDNS_TOKEN_PARAMETER).toBe("");
@@ -352,12 +334,12 @@ describe("proxy entry: variants", () => {
   });
 
   test("the English pages when the language is en", () => {
-    const stack = entryStack({ entryProxy: { ...ENTRY, language: "en" } });
+    const stack = entryStack(PLAIN_ENTRY);
     expect(fileAt(userData(stack).text, "/etc/caddy/pages/waking.html").content).toBe(entryFile("pages", "en", "waking.html"));
   });
 
   test("no workload boundary on the role when the stack option is off", () => {
-    expect(byId(entryStack(), "aws_iam_role", "entry")[0].permissions_boundary).toBeUndefined();
+    expect(byId(entryStack(PLAIN_ENTRY), "aws_iam_role", "entry")[0].permissions_boundary).toBeUndefined();
   });
 
   describe("stopped on purpose", () => {
@@ -381,7 +363,7 @@ describe("proxy entry: variants", () => {
     });
 
     test("running: the wake alarm's actions are on (the attribute is left to its default)", () => {
-      const running = Object.values<any>(entryStack().resources("aws_cloudwatch_metric_alarm")).find((alarm) => String(alarm.alarm_name).endsWith("-wake"));
+      const running = Object.values<any>(entryStack(PLAIN_ENTRY).resources("aws_cloudwatch_metric_alarm")).find((alarm) => String(alarm.alarm_name).endsWith("-wake"));
       expect(running.actions_enabled).toBeUndefined();
     });
   });
