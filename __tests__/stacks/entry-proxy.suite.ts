@@ -143,7 +143,7 @@ describe("proxy entry (DuckDNS)", () => {
     expect(group.depends_on).toEqual(expect.arrayContaining([ref(stack, "aws_iam_role_policy", "entry", "").slice(2, -2)]));
   });
 
-  test("an alarm tells the alerts topic when no entry instance is in service for 5 minutes; the topic accepts it", () => {
+  test("an alarm tells the alerts topic when no entry instance was in service for 5 of the last 10 minutes; the topic accepts it", () => {
     const alarm = byId(stack, "aws_cloudwatch_metric_alarm", "entry")[0];
     expect(alarm).toMatchObject({
       alarm_name: "city-guided-staging-entry-in-service",
@@ -154,9 +154,11 @@ describe("proxy entry (DuckDNS)", () => {
       comparison_operator: "LessThanThreshold",
       threshold: 1,
       period: 60,
-      evaluation_periods: 5,
+      evaluation_periods: 10,
       datapoints_to_alarm: 5,
+      treat_missing_data: "breaching",
       alarm_actions: [ref(stack, "aws_sns_topic", "alerting", "arn")],
+      ok_actions: [ref(stack, "aws_sns_topic", "alerting", "arn")],
     });
     const topicPolicy = JSON.parse(stack.resource("aws_sns_topic_policy").policy);
     const alarmArn = "arn:aws:cloudwatch:eu-west-3:123456789012:alarm:city-guided-staging-entry-in-service";
