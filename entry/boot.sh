@@ -3,9 +3,9 @@
 # on Amazon Linux 2023 (arm64). The user data sets the BOOT_* and ENTRY_* variables below, then runs
 # this file; it holds NO secret: the DuckDNS token is read here, from SSM, into a variable only.
 #
-#   BOOT_CADDY_VERSION            pinned Caddy release, e.g. 2.11.9 (no "v")
-#   BOOT_CADDY_SHA512             SHA-512 of caddy_<version>_linux_arm64.tar.gz, copied from the
-#                                 release's caddy_<version>_checksums.txt when the pin is bumped
+#   BOOT_CADDY_VERSION            pinned Caddy release, x.y.z (no "v"): entry/caddy-release.json's version
+#   BOOT_CADDY_SHA512             SHA-512 of caddy_<version>_linux_arm64.tar.gz: the same file's
+#                                 linux_arm64_sha512, from the release's caddy_<version>_checksums.txt
 #   BOOT_EIP_ALLOCATION_ID        the entry's Elastic IP, associated to this instance at boot
 #   BOOT_DUCKDNS_TOKEN_PARAMETER  SSM SecureString holding the DuckDNS token (empty: not DuckDNS)
 #   BOOT_LOG_GROUP                CloudWatch log group of the entry (/city-guided/<env>/entry)
@@ -38,7 +38,7 @@ fetch() { curl --fail --silent --show-error --location --proto "$PROTOCOLS" --pr
 install_caddy() {
   local version=${BOOT_CADDY_VERSION:?BOOT_CADDY_VERSION is not set}
   local pinned=${BOOT_CADDY_SHA512:-}
-  [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "BOOT_CADDY_VERSION \"$version\" is not a release version like 2.11.9"
+  [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "BOOT_CADDY_VERSION \"$version\" is not a release version x.y.z (no \"v\")"
   [[ $pinned =~ ^[0-9a-f]{128}$ ]] || fail "BOOT_CADDY_SHA512 must be the archive's SHA-512 (128 hex digits), copied from the release's checksums file"
   local archive="caddy_${version}_linux_${ARCH}.tar.gz" sums="caddy_${version}_checksums.txt"
   local work

@@ -3,7 +3,8 @@
 # from local files (file://, the only protocol the test allows): a good archive installs; a
 # tampered archive, a checksums file that does not list it, a pinned SHA-512 that differs, a missing
 # pin and a malformed version are refused, and nothing is installed then. Also checks the script
-# never turns on tracing (it would log the DuckDNS token). Run: npm run test:entry
+# never turns on tracing (it would log the DuckDNS token), and that the committed pin
+# (entry/caddy-release.json) is well formed and accepted by the script. Run: npm run test:entry
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -13,7 +14,14 @@ failures=0
 pass() { printf 'ok   %s\n' "$1"; }
 fail() { printf 'FAIL %s\n' "$1"; failures=$((failures + 1)); }
 
-version=2.11.9
+# The committed pin: its version names the fake release, so the test runs the pinned file names.
+pin=entry/caddy-release.json
+pin_field() { node -e 'const value = require("./" + process.argv[1])[process.argv[2]]; if (typeof value === "string") console.log(value);' "$pin" "$1"; }
+version=$(pin_field version)
+pinned_sha512=$(pin_field linux_arm64_sha512)
+if [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then pass "$pin: version $version is x.y.z"; else fail "$pin: version \"$version\" is not x.y.z"; version=0.0.0; fi
+if [[ $pinned_sha512 =~ ^[0-9a-f]{128}$ ]]; then pass "$pin: linux_arm64_sha512 is 128 hex digits"; else fail "$pin: linux_arm64_sha512 \"$pinned_sha512\" is not 128 hex digits"; fi
+if [[ $(pin_field source) == *"caddy_${version}_linux_arm64.tar.gz"* ]]; then pass "$pin: source names the archive it hashed"; else fail "$pin: source does not name caddy_${version}_linux_arm64.tar.gz"; fi
 archive="caddy_${version}_linux_arm64.tar.gz"
 release="$work/releases/v$version"
 mkdir -p "$release" "$work/build"
@@ -51,7 +59,10 @@ fi
 expect_refused "no pinned SHA-512" "BOOT_CADDY_SHA512 must be" "$version" ""
 expect_refused "a malformed version" "is not a release version" "v$version" "$good_sum"
 expect_refused "a pinned SHA-512 of another archive" "does not match the SHA-512 pinned" "$version" "$(printf 'b%.0s' {1..128})"
-expect_refused "a version with no release" "download of caddy_2.11.8_linux_arm64.tar.gz" "2.11.8" "$good_sum"
+expect_refused "a version with no release" "download of caddy_0.0.1_linux_arm64.tar.gz" "0.0.1" "$good_sum"
+# The committed pin passes the script's own checks (the refusal comes after them) and its hash, which
+# is the real release's, refuses the fake archive.
+expect_refused "the committed pin, against an archive that is not the release's" "does not match the SHA-512 pinned" "$version" "$pinned_sha512"
 
 cp "$release/$archive" "$work/original.tar.gz"
 printf 'tampered' >>"$release/$archive"
