@@ -129,12 +129,19 @@ UNIT
 
 # Every 30 s: the entry's own health, on this machine (never through the load balancer). 3 failures
 # in a row restart Caddy; 6 mark the instance unhealthy, and the Auto Scaling group replaces it.
+# Caddy is alive when its HTTPS answers /__entry/health, or, while it has no certificate (before the
+# name points at this entry, or while the CA refuses), when its HTTP port answers at all (the redirect):
+# a TLS handshake needs a certificate, even with --insecure, and a new instance would not get one
+# sooner, so a missing certificate must not start a replacement loop. Paths overridable for the test.
 write_watchdog() {
-  cat >/usr/local/bin/entry-watchdog <<WATCHDOG
+  local watchdog=${BOOT_WATCHDOG_PATH:-/usr/local/bin/entry-watchdog} units=${BOOT_SYSTEMD_DIR:-/etc/systemd/system}
+  local state=${BOOT_WATCHDOG_STATE:-/run/entry-watchdog.failures}
+  cat >"$watchdog" <<WATCHDOG
 #!/usr/bin/env bash
 set -uo pipefail
-count_file=/run/entry-watchdog.failures
-if curl --fail --silent --insecure --max-time 5 --resolve "$ENTRY_SITE_ADDRESS:443:127.0.0.1" "https://$ENTRY_SITE_ADDRESS/__entry/health" >/dev/null; then
+count_file=$state
+if curl --fail --silent --insecure --max-time 5 --output /dev/null --resolve "$ENTRY_SITE_ADDRESS:$ENTRY_HTTPS_PORT:127.0.0.1" "https://$ENTRY_SITE_ADDRESS:$ENTRY_HTTPS_PORT/__entry/health" \
+  || curl --silent --max-time 5 --output /dev/null --resolve "$ENTRY_SITE_ADDRESS:$ENTRY_HTTP_PORT:127.0.0.1" "http://$ENTRY_SITE_ADDRESS:$ENTRY_HTTP_PORT/__entry/health"; then
   echo 0 >"\$count_file"; exit 0
 fi
 failures=\$(( \$(cat "\$count_file" 2>/dev/null || echo 0) + 1 ))
@@ -143,9 +150,9 @@ echo "entry-watchdog: health check failed \$failures time(s)" >&2
 if (( failures == 3 )); then systemctl restart caddy; fi
 if (( failures >= 6 )); then aws autoscaling set-instance-health --instance-id "$INSTANCE_ID" --health-status Unhealthy; fi
 WATCHDOG
-  chmod 0755 /usr/local/bin/entry-watchdog
-  printf '[Service]\nType=oneshot\nExecStart=/usr/local/bin/entry-watchdog\n' >/etc/systemd/system/entry-watchdog.service
-  printf '[Timer]\nOnBootSec=120\nOnUnitActiveSec=30\nAccuracySec=1\n[Install]\nWantedBy=timers.target\n' >/etc/systemd/system/entry-watchdog.timer
+  chmod 0755 "$watchdog"
+  printf '[Service]\nType=oneshot\nExecStart=%s\n' "$watchdog" >"$units/entry-watchdog.service"
+  printf '[Timer]\nOnBootSec=120\nOnUnitActiveSec=30\nAccuracySec=1\n[Install]\nWantedBy=timers.target\n' >"$units/entry-watchdog.timer"
 }
 
 main() {

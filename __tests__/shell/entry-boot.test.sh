@@ -3,8 +3,9 @@
 # from local files (file://, the only protocol the test allows): a good archive installs; a
 # tampered archive, a checksums file that does not list it, a pinned SHA-512 that differs, a missing
 # pin and a malformed version are refused, and nothing is installed then. Also checks the script
-# never turns on tracing (it would log the DuckDNS token), and that the committed pin
-# (entry/caddy-release.json) is well formed and accepted by the script. Run: npm run test:entry
+# never turns on tracing (it would log the DuckDNS token), that the committed pin
+# (entry/caddy-release.json) is well formed and accepted by the script, and what the instance's
+# watchdog does on failed checks and without a certificate. Run: npm run test:entry
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -83,6 +84,52 @@ if output=$(env -u BOOT_ALLOWED_PROTOCOLS BOOT_SOURCE_ONLY=1 BOOT_RELEASE_BASE_U
 else
   pass "downloads are HTTPS-only by default"
 fi
+
+# The watchdog (write_watchdog), run with fake systemctl and aws commands: a dead Caddy is restarted
+# at the 3rd failed check and the instance marked unhealthy at the 6th; a Caddy that answers on its
+# HTTP port only (no certificate yet: before the name points at the entry) counts as alive, so a
+# missing certificate never starts a replacement loop.
+free_port() { node -e 'const server = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(server.address().port); server.close(); });'; }
+https_port=$(free_port)
+http_port=$(free_port)
+mkdir -p "$work/fakebin" "$work/units"
+for command in systemctl aws; do
+  printf '#!/bin/sh\necho "%s $*" >>"%s"\n' "$command" "$work/calls" >"$work/fakebin/$command"
+  chmod +x "$work/fakebin/$command"
+done
+env BOOT_SOURCE_ONLY=1 BOOT_WATCHDOG_PATH="$work/watchdog" BOOT_SYSTEMD_DIR="$work/units" BOOT_WATCHDOG_STATE="$work/failures" \
+  ENTRY_SITE_ADDRESS=localhost ENTRY_HTTPS_PORT="$https_port" ENTRY_HTTP_PORT="$http_port" INSTANCE_ID=i-0123456789abcdef0 \
+  bash -c 'source entry/boot.sh && write_watchdog'
+watch() { PATH="$work/fakebin:$PATH" "$work/watchdog" 2>/dev/null; }
+calls() { cat "$work/calls" 2>/dev/null; }
+
+for _ in 1 2; do watch || true; done
+if [[ -z $(calls) && $(cat "$work/failures") == 2 ]]; then pass "watchdog: 2 failed checks count and do nothing yet"; else fail "watchdog after 2 failures: $(calls)"; fi
+watch || true
+if [[ $(calls) == "systemctl restart caddy" ]]; then pass "watchdog: the 3rd failed check restarts Caddy"; else fail "watchdog after 3 failures: $(calls)"; fi
+for _ in 4 5 6; do watch || true; done
+if [[ $(calls | tail -n 1) == "aws autoscaling set-instance-health --instance-id i-0123456789abcdef0 --health-status Unhealthy" ]]; then
+  pass "watchdog: the 6th failed check marks the instance unhealthy"
+else
+  fail "watchdog after 6 failures: $(calls)"
+fi
+if grep -q "ExecStart=$work/watchdog" "$work/units/entry-watchdog.service" && grep -q 'OnUnitActiveSec=30' "$work/units/entry-watchdog.timer"; then
+  pass "watchdog: a systemd timer runs it every 30 s"
+else
+  fail "watchdog units: $(cat "$work/units/"*)"
+fi
+
+# Caddy without a certificate: the HTTPS port refuses the handshake, the HTTP port redirects.
+node -e 'require("http").createServer((_request, response) => { response.writeHead(308, { Location: "https://localhost/" }); response.end(); }).listen(Number(process.argv[1]), "127.0.0.1");' "$http_port" &
+http_server=$!
+for _ in $(seq 50); do curl --silent --output /dev/null "http://127.0.0.1:$http_port/" && break; sleep 0.1; done
+: >"$work/calls"
+if watch && [[ $(cat "$work/failures") == 0 && -z $(calls) ]]; then
+  pass "watchdog: Caddy answering on HTTP only (no certificate yet) is alive: count reset, nothing restarted or replaced"
+else
+  fail "watchdog with HTTP only: failures $(cat "$work/failures"), calls $(calls)"
+fi
+kill "$http_server"
 
 if grep -nE '^[^#]*set -[a-z]*x|set -o xtrace' entry/boot.sh; then fail "entry/boot.sh turns on tracing"; else pass "entry/boot.sh never turns on tracing"; fi
 if grep -nE 'token=\$\{?token|--token' entry/boot.sh | grep -v 'printf'; then fail "the DuckDNS token appears on a command line"; else pass "the DuckDNS token only reaches curl through its standard input"; fi
