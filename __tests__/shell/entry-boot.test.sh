@@ -131,6 +131,18 @@ else
 fi
 kill "$http_server"
 
+# The real-run test's own guard: a caddy of another version than the pin is refused before any
+# check (exit 2), with the command that builds the pinned one.
+printf '#!/bin/sh\necho "path\tgithub.com/caddyserver/caddy/v2/cmd/caddy"\necho "mod\tgithub.com/caddyserver/caddy/v2\tv0.0.1\th1:x"\n' >"$work/fakebin/caddy"
+chmod +x "$work/fakebin/caddy"
+status=0
+output=$(CADDY="$work/fakebin/caddy" node scripts/run-ts.js __tests__/entry/caddy-entry.ts 2>&1) || status=$?
+if [[ $status == 2 && $output == *"caddy v0.0.1, not the pinned $version"* && $output == *"go install github.com/caddyserver/caddy/v2/cmd/caddy@v$version"* ]]; then
+  pass "npm run test:entry refuses a caddy of another version than the pin, naming the command that builds it"
+else
+  fail "test:entry with caddy v0.0.1: exit $status, $output"
+fi
+
 if grep -nE '^[^#]*set -[a-z]*x|set -o xtrace' entry/boot.sh; then fail "entry/boot.sh turns on tracing"; else pass "entry/boot.sh never turns on tracing"; fi
 if grep -nE 'token=\$\{?token|--token' entry/boot.sh | grep -v 'printf'; then fail "the DuckDNS token appears on a command line"; else pass "the DuckDNS token only reaches curl through its standard input"; fi
 
