@@ -59,7 +59,8 @@ const tokenParameterName: z.ZodType<string | undefined, string> = z
  * https://aws.amazon.com/ec2/instance-types/): Graviton2 M6g/M6gd, C6g/C6gd/C6gn, R6g/R6gd, T4g;
  * Graviton3 C7g/C7gd/C7gn, M7g/M7gd, R7g/R7gd; Graviton4 C8g, M8g, R8g. The proxy's AMI is Amazon
  * Linux 2023 for arm64: an x86 type could not boot it. Sizes: those every one of these families
- * has (t4g: nano to 2xlarge; the others: medium to 16xlarge). No metal, and none of the storage,
+ * has (t4g: nano to 2xlarge; the others: medium to 16xlarge), checked against the EC2 API's
+ * InstanceType enumeration (the AWS SDK for JavaScript v3's client-ec2 models). No metal, and none of the storage,
  * HPC or GPU Graviton families (X2gd, I4g, Im4gn, Is4gen, Hpc7g, G5g, X8g, I8g): a proxy has no
  * use for them.
  */
