@@ -74,7 +74,7 @@ export class EnvironmentStack extends TerraformStack {
     ) as Record<ContainerName, ContainerSpec>;
 
     // The certificate is validated before the load balancer's HTTPS listener uses it; the alias follows the load balancer.
-    this.siteDomain = config.domain?.dns === "route53" ? new SiteDomain(this, "site-domain", { domainName: config.domain.name, hostedZoneId: config.domain.route53ZoneId }) : undefined;
+    this.siteDomain = config.domain?.dns === "route53" && !config.entryProxy ? new SiteDomain(this, "site-domain", { domainName: config.domain.name, hostedZoneId: config.domain.route53ZoneId }) : undefined;
     this.loadBalancer = this.addLoadBalancer(config, names.loadBalancer, network, this.siteDomain?.certificateArn);
     this.siteDomain?.pointAt({ dnsName: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId });
 
