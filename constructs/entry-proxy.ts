@@ -22,7 +22,7 @@ import { derivedName } from "./names";
 /**
  * The Amazon Linux 2023 arm64 AMI, as AWS publishes it in SSM's public parameters: a new AMI shows
  * as a launch template change in the reviewed plan (and rolls the instance).
- * https://docs.aws.amazon.com/linux/al2023/ug/ec2.html#launch-from-ssm
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-public-parameters-ami.html
  */
 export const AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
 
