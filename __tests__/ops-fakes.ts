@@ -4,7 +4,9 @@ import type { Output } from "../ops/cli";
 /**
  * An SDK client that answers from recorded responses, by command name (`DescribeServicesCommand`),
  * in order: each call takes the next answer of its command (the last one repeats). An answer that is
- * an Error is thrown, as the SDK throws a service exception. Every call is kept, with its input.
+ * an Error is thrown, as the SDK throws a service exception; one that is a function is called with
+ * the command's input (its result is then thrown or returned the same way). Every call is kept,
+ * with its input.
  */
 export function fakeClient<T>(answers: Record<string, unknown[]>): { client: T; calls: { command: string; input: any }[] } {
   const calls: { command: string; input: any }[] = [];
@@ -15,8 +17,9 @@ export function fakeClient<T>(answers: Record<string, unknown[]>): { client: T; 
       calls.push({ command: name, input: command.input });
       const list = answers[name];
       if (!list) throw new Error(`the fake client has no answer for ${name}`);
-      const answer = list[Math.min(used[name] ?? 0, list.length - 1)];
+      const listed = list[Math.min(used[name] ?? 0, list.length - 1)];
       used[name] = (used[name] ?? 0) + 1;
+      const answer = typeof listed === "function" ? listed(command.input) : listed;
       if (answer instanceof Error) throw answer;
       return answer;
     },

@@ -6,8 +6,22 @@ import { UserError } from "../cli/errors";
 import { EXIT } from "../cli/exit-codes";
 import { httpProbe } from "../ops/http-probe";
 import { status, WAIT_SECONDS, type WaitRuntime } from "../ops/status";
+import { waitForDeploy } from "../ops/status-wait";
 import type { StatusClients } from "../ops/status-collect";
 import { awsError, captured, fakeClient } from "./ops-fakes";
+
+// The environment's state as env/ would give it (INFRA_ENVIRONMENT_STATE); undefined: as loaded.
+let mockState: "running" | "stopped" | undefined;
+jest.mock("../config/load", () => {
+  const actual = jest.requireActual("../config/load");
+  return {
+    ...actual,
+    loadConfig: (...args: unknown[]) => {
+      const config = actual.loadConfig(...args);
+      return mockState === undefined ? config : { ...config, environments: config.environments.map((environment: object) => ({ ...environment, state: mockState })) };
+    },
+  };
+});
 
 // Recorded shapes of DescribeServices during a rolling deploy (ECS API reference: deployments,
 // rolloutState IN_PROGRESS / COMPLETED / FAILED), ListTasks and DescribeTasks.
@@ -22,7 +36,11 @@ const serviceWith = (...deployments: Deployment[]) => ({
 const ROLLING = serviceWith(deployment(NEW, "PRIMARY", "IN_PROGRESS"), deployment(OLD, "ACTIVE", "COMPLETED"));
 const DONE = serviceWith(deployment(NEW, "PRIMARY", "COMPLETED"));
 const TASK = (id: string, taskDefinitionArn = NEW) => ({ taskArn: `arn:aws:ecs:eu-west-3:123456789012:task/city-guided-staging/${id}`, taskDefinitionArn });
-const LOAD_BALANCER = { LoadBalancers: [{ LoadBalancerName: "city-guided-staging", DNSName: "city-guided-staging-1.eu-west-3.elb.amazonaws.com" }] };
+const BALANCER_ARN = "arn:aws:elasticloadbalancing:eu-west-3:123456789012:loadbalancer/app/city-guided-staging/50dc6c495c0c9188";
+const balancer = (Scheme: "internet-facing" | "internal") => ({
+  LoadBalancers: [{ LoadBalancerName: "city-guided-staging", LoadBalancerArn: BALANCER_ARN, Scheme, DNSName: `${Scheme === "internal" ? "internal-" : ""}city-guided-staging-1.eu-west-3.elb.amazonaws.com` }],
+});
+const LOAD_BALANCER = balancer("internet-facing");
 
 /** A clock that sleeping advances; the probe answers the given statuses in order (the last repeats). */
 function runtime(statuses: (number | undefined)[]) {
@@ -36,18 +54,18 @@ function runtime(statuses: (number | undefined)[]) {
   return { value, probed, elapsed: () => seconds };
 }
 
-function clients(ecs: Record<string, unknown[]>) {
+function clients(ecs: Record<string, unknown[]>, elb: Record<string, unknown[]> = { DescribeLoadBalancersCommand: [LOAD_BALANCER] }) {
   const ecsFake = fakeClient<ECSClient>(ecs);
-  const elbFake = fakeClient<ElasticLoadBalancingV2Client>({ DescribeLoadBalancersCommand: [LOAD_BALANCER] });
+  const elbFake = fakeClient<ElasticLoadBalancingV2Client>(elb);
   const factory = () => ({ ecs: ecsFake.client, elb: elbFake.client, ecr: { destroy: () => undefined } }) as unknown as StatusClients;
   return { ecsFake, elbFake, factory };
 }
 
 const HEALTHY_TASKS = { ListTasksCommand: [{ taskArns: [TASK("a").taskArn, TASK("b").taskArn] }], DescribeTasksCommand: [{ tasks: [TASK("a"), TASK("b")] }] };
 
-async function wait(args: string[], ecs: Record<string, unknown[]>, statuses: (number | undefined)[] = [200]) {
+async function wait(args: string[], ecs: Record<string, unknown[]>, statuses: (number | undefined)[] = [200], elb?: Record<string, unknown[]>) {
   const output = captured();
-  const fakes = clients(ecs);
+  const fakes = clients(ecs, elb);
   const clock = runtime(statuses);
   const result = await status(["staging", "--wait", ...args], output, fakes.factory, clock.value).then(
     (code) => ({ code, message: "" }),
@@ -77,6 +95,9 @@ describe("status --wait", () => {
     ]);
     expect(run.ecsFake.calls.find((call) => call.command === "ListTasksCommand")?.input).toEqual({ cluster: "city-guided-staging", serviceName: "city-guided-staging", desiredStatus: "RUNNING" });
     expect(run.ecsFake.calls.find((call) => call.command === "DescribeTasksCommand")?.input).toEqual({ cluster: "city-guided-staging", tasks: [TASK("a").taskArn, TASK("b").taskArn] });
+    // Internet-facing: the request is the check (and the wake); no target health, no UpdateService.
+    expect(run.elbFake.calls.map((call) => call.command)).toEqual(["DescribeLoadBalancersCommand"]);
+    expect(run.ecsFake.calls.map((call) => call.command)).not.toContain("UpdateServiceCommand");
   });
 
   test("a circuit-breaker rollback fails at once (exit 2), without requesting the site", async () => {
@@ -141,6 +162,172 @@ describe("status --wait", () => {
   test("--timeout, --url and --path only go with --wait", async () => {
     const error = await status(["staging", "--timeout", "5"], captured(), clients({}).factory).catch((caught) => caught);
     expect(error).toMatchObject({ exitCode: EXIT.usage, message: expect.stringContaining("--timeout only goes with --wait") });
+  });
+});
+
+// Behind the proxy entry the load balancer is internal (docs/public-entry.md): recorded shapes of
+// DescribeTargetGroups and DescribeTargetHealth (Elastic Load Balancing API reference: TargetHealth
+// State initial | healthy | unhealthy | draining | unused, with its Reason).
+const GROUP = (container: string) => ({
+  TargetGroupName: `city-guided-staging-${container}`,
+  TargetGroupArn: `arn:aws:elasticloadbalancing:eu-west-3:123456789012:targetgroup/city-guided-staging-${container}/${container === "web" ? "73e2d6bc24d8a067" : "0c4d8e21a5f3b9d2"}`,
+});
+const target = (ip: string, State: string, Reason?: string) => ({ Target: { Id: ip, Port: 3000 }, TargetHealth: { State, ...(Reason ? { Reason } : {}) } });
+const health = (...targets: ReturnType<typeof target>[]) => ({ TargetHealthDescriptions: targets });
+const HEALTHY = health(target("10.0.1.17", "healthy"));
+/** DescribeTargetHealth per target group, answered by the group the call names. */
+const byGroup = (answers: Record<string, unknown>) => (input: { TargetGroupArn: string }) => answers[input.TargetGroupArn.split("/")[1]];
+const internal = (...healthAnswers: unknown[]) => ({
+  DescribeLoadBalancersCommand: [balancer("internal")],
+  DescribeTargetGroupsCommand: [{ TargetGroups: [GROUP("web")] }],
+  DescribeTargetHealthCommand: healthAnswers,
+});
+const withCount = (desiredCount: number, answer: ReturnType<typeof serviceWith>) => ({ ...answer, services: answer.services.map((found) => ({ ...found, desiredCount })) });
+const ASLEEP = withCount(0, DONE);
+/** After the wake: a new deployment of the same task definition, one task wanted. */
+const WAKING = withCount(1, serviceWith(deployment(NEW, "PRIMARY", "IN_PROGRESS"), deployment(NEW, "ACTIVE", "COMPLETED")));
+const calls = (fake: { calls: { command: string }[] }, command: string) => fake.calls.filter((call) => call.command === command);
+
+describe("status --wait behind an internal load balancer (the proxy entry)", () => {
+  test("asleep at 0 tasks: woken once with a deployment of 1 task, then waits for healthy targets; the path is not requested", async () => {
+    const run = await wait(
+      ["--path", "/health"],
+      { DescribeServicesCommand: [ROLLING, ASLEEP, WAKING], UpdateServiceCommand: [{}], ...HEALTHY_TASKS },
+      [200],
+      internal(health(), health(target("10.0.1.17", "initial", "Elb.RegistrationInProgress")), HEALTHY),
+    );
+    expect(run).toMatchObject({ code: EXIT.ok, probed: [] });
+    expect(calls(run.ecsFake, "UpdateServiceCommand").map((call: any) => call.input)).toEqual([
+      { cluster: "city-guided-staging", service: "city-guided-staging", desiredCount: 1, forceNewDeployment: true },
+    ]);
+    expect(calls(run.elbFake, "DescribeTargetGroupsCommand").map((call: any) => call.input)).toEqual([{ LoadBalancerArn: BALANCER_ARN }]);
+    expect(calls(run.elbFake, "DescribeTargetHealthCommand").map((call: any) => call.input)).toEqual(Array(3).fill({ TargetGroupArn: GROUP("web").TargetGroupArn }));
+    // 15 s of rollout; the wake, then no target and an initial one, 10 s apart each.
+    expect(run.elapsed).toBe(15 + 3 * 10);
+    expect(run.output.split("\n")).toEqual([
+      `Waiting for city-guided-staging to settle on ${NEW}`,
+      "Deployment completed",
+      "Load balancer city-guided-staging is internal: it cannot be requested from here, so /health is not requested; instead each of its target groups must have a healthy target and none unhealthy (its own health checks of the containers' health paths)",
+      "city-guided-staging sleeps at 0 tasks: waking it with 1 task (ECS UpdateService desiredCount 1, a new deployment, as the wake alarm would); once that deployment completes, the idle alarm puts it back to sleep as after any visitor who left",
+      "Targets: city-guided-staging-web: 1 healthy",
+      `city-guided-staging is steady on ${NEW} and healthy`,
+      "",
+    ]);
+  });
+
+  test("awake: no UpdateService; every target group needs a healthy target, draining ones of replaced tasks do not count", async () => {
+    const awake = withCount(2, DONE);
+    const run = await wait([], { DescribeServicesCommand: [awake], ...HEALTHY_TASKS }, [200], {
+      ...internal(),
+      DescribeTargetGroupsCommand: [{ TargetGroups: [GROUP("web"), GROUP("api")] }],
+      // In call order, web then api at each look: api has no target yet, then a healthy one next to a draining one.
+      DescribeTargetHealthCommand: [HEALTHY, health(), HEALTHY, health(target("10.0.2.9", "healthy"), target("10.0.2.4", "draining", "Target.DeregistrationInProgress"))],
+    });
+    expect(run).toMatchObject({ code: EXIT.ok, probed: [] });
+    expect(calls(run.ecsFake, "UpdateServiceCommand")).toEqual([]);
+    expect(run.elapsed).toBe(10);
+    expect(run.output).toContain("Targets: city-guided-staging-web: 1 healthy; city-guided-staging-api: 1 healthy, 1 draining (Target.DeregistrationInProgress)\n");
+  });
+
+  test("a target still unhealthy at the deadline: exit 2, naming each group's states and reasons", async () => {
+    const awake = withCount(1, DONE);
+    const run = await wait(["--timeout", "60"], { DescribeServicesCommand: [awake], ...HEALTHY_TASKS }, [200], {
+      ...internal(),
+      DescribeTargetGroupsCommand: [{ TargetGroups: [GROUP("web"), GROUP("api")] }],
+      // A healthy target does not make up for an unhealthy one of the new task.
+      DescribeTargetHealthCommand: [byGroup({ "city-guided-staging-web": health(target("10.0.1.17", "healthy"), target("10.0.1.30", "unhealthy", "Target.ResponseCodeMismatch")), "city-guided-staging-api": HEALTHY })],
+    });
+    expect(run).toMatchObject({
+      code: EXIT.attention,
+      message:
+        "Timed out: the targets of load balancer city-guided-staging are not all healthy: city-guided-staging-web: 1 healthy, 1 unhealthy (Target.ResponseCodeMismatch); city-guided-staging-api: 1 healthy",
+      probed: [],
+    });
+    expect(run.elapsed).toBe(60);
+    expect(calls(run.ecsFake, "UpdateServiceCommand")).toEqual([]);
+    expect(calls(run.ecsFake, "ListTasksCommand")).toEqual([]);
+  });
+
+  test("the wake's deployment rolled back by the circuit breaker fails at once (exit 2)", async () => {
+    const failed = withCount(1, serviceWith(deployment(NEW, "PRIMARY", "FAILED"), deployment(NEW, "ACTIVE", "COMPLETED")));
+    const run = await wait([], { DescribeServicesCommand: [ASLEEP, WAKING, failed], UpdateServiceCommand: [{}] }, [200], internal(health(target("10.0.1.17", "unhealthy", "Target.Timeout"))));
+    expect(run).toMatchObject({ code: EXIT.attention, message: `Deployment of ${NEW} failed (circuit breaker): ECS rolls back to the previous task definition` });
+    expect(calls(run.ecsFake, "UpdateServiceCommand")).toHaveLength(1);
+  });
+
+  test("back at 0 tasks after the wake, before healthy targets: exit 2, not a second wake", async () => {
+    const run = await wait([], { DescribeServicesCommand: [ASLEEP, WAKING, ASLEEP], UpdateServiceCommand: [{}] }, [200], internal(health(target("10.0.1.17", "initial", "Elb.InitialHealthChecking"))));
+    expect(run).toMatchObject({
+      code: EXIT.attention,
+      message: "city-guided-staging went back to 0 tasks before its targets were healthy (the idle alarm?): city-guided-staging-web: 1 initial (Elb.InitialHealthChecking)",
+    });
+    expect(calls(run.ecsFake, "UpdateServiceCommand")).toHaveLength(1);
+  });
+
+  test("a load balancer without target groups: exit 2", async () => {
+    const run = await wait([], { DescribeServicesCommand: [withCount(1, DONE)] }, [200], { ...internal(), DescribeTargetGroupsCommand: [{ TargetGroups: [] }] });
+    expect(run).toMatchObject({ code: EXIT.attention, message: "Load balancer city-guided-staging has no target group: nothing serves it" });
+  });
+
+  test("healthy targets but no task running: exit 2", async () => {
+    const run = await wait([], { DescribeServicesCommand: [withCount(1, DONE)], ListTasksCommand: [{ taskArns: [] }] }, [200], internal(HEALTHY));
+    expect(run).toMatchObject({ code: EXIT.attention, message: "The targets are healthy but no task of city-guided-staging runs" });
+  });
+
+  test("access denied on the wake fails as AWS refusing (exit 3)", async () => {
+    const run = await wait([], { DescribeServicesCommand: [ASLEEP], UpdateServiceCommand: [awsError("AccessDeniedException", "denied")] }, [200], internal(HEALTHY));
+    expect(run).toMatchObject({ code: EXIT.aws, message: expect.stringMatching(/^Access denied: .*wake ECS service city-guided-staging \(UpdateService desiredCount 1\)/) });
+  });
+});
+
+describe("status --wait of an environment stopped on purpose (INFRA_ENVIRONMENT_STATE=stopped)", () => {
+  /** waitForDeploy itself, with the state the config gives it (ops/status.ts passes the environment's). */
+  async function stopped(ecs: Record<string, unknown[]>) {
+    const fakes = clients(ecs, internal(HEALTHY));
+    const clock = runtime([200]);
+    const lines: string[] = [];
+    const options = { timeoutSeconds: 900, path: "/", state: "stopped" as const, ...clock.value, log: (line: string) => void lines.push(line) };
+    const result = await waitForDeploy({ ecs: fakes.ecsFake.client, elb: fakes.elbFake.client }, "staging", options).then(
+      () => ({ code: EXIT.ok as number, message: "" }),
+      (error: UserError) => ({ code: error.exitCode as number, message: error.message }),
+    );
+    return { ...result, lines, probed: clock.probed, ...fakes };
+  }
+
+  test("settled at 0 tasks, none running: exit 0, nothing requested, nothing woken", async () => {
+    const run = await stopped({ DescribeServicesCommand: [ROLLING, ASLEEP], ListTasksCommand: [{ taskArns: [] }] });
+    expect(run).toMatchObject({ code: EXIT.ok, probed: [] });
+    expect(run.lines).toEqual([
+      `Waiting for city-guided-staging to settle on ${NEW}`,
+      "Deployment completed",
+      "city-guided-staging is stopped on purpose: not woken (desired count 0, no task runs; nothing was requested)",
+    ]);
+    expect(run.ecsFake.calls.map((call) => call.command)).toEqual(["DescribeServicesCommand", "DescribeServicesCommand", "ListTasksCommand"]);
+    expect(run.elbFake.calls).toEqual([]);
+  });
+
+  test("a task running: exit 2, and still nothing woken", async () => {
+    const run = await stopped({ DescribeServicesCommand: [ASLEEP], ListTasksCommand: [{ taskArns: [TASK("a").taskArn] }] });
+    expect(run).toMatchObject({ code: EXIT.attention, message: `city-guided-staging is stopped on purpose (INFRA_ENVIRONMENT_STATE=stopped) but 1 task(s) run: ${TASK("a").taskArn}`, probed: [] });
+    expect(calls(run.ecsFake, "UpdateServiceCommand")).toEqual([]);
+  });
+
+  test("a desired count above 0: exit 2, before listing tasks", async () => {
+    const run = await stopped({ DescribeServicesCommand: [withCount(1, DONE)] });
+    expect(run).toMatchObject({ code: EXIT.attention, message: "city-guided-staging is stopped on purpose (INFRA_ENVIRONMENT_STATE=stopped) but its desired count is 1, not 0" });
+    expect(run.ecsFake.calls.map((call) => call.command)).toEqual(["DescribeServicesCommand"]);
+  });
+
+  test("npm run status -- <env> --wait hands the environment's state to the wait: a stopped one is not requested", async () => {
+    mockState = "stopped";
+    try {
+      const run = await wait(["--path", "/health"], { DescribeServicesCommand: [ASLEEP], ListTasksCommand: [{ taskArns: [] }] });
+      expect(run).toMatchObject({ code: EXIT.ok, probed: [] });
+      expect(run.output).toContain("city-guided-staging is stopped on purpose: not woken");
+      expect(run.elbFake.calls).toEqual([]);
+    } finally {
+      mockState = undefined;
+    }
   });
 });
 

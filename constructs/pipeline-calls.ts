@@ -69,8 +69,22 @@ export const PIPELINE_CALLS: readonly PipelineCall[] = [
       resources: (target) => [regional(target)("ecs", `task/${environmentNames(target.environment).cluster}/0123456789abcdef0123456789abcdef`)],
       context: (target) => ({ "ecs:cluster": cluster(target) }),
     },
-    // The load balancer's DNS name, to request the site through it.
+    // The load balancer's DNS name, to request the site through it, and its scheme: an internal one is not requested.
     { command: "DescribeLoadBalancersCommand", action: "elasticloadbalancing:DescribeLoadBalancers", resources: anything },
+    // Behind an internal load balancer (the proxy entry): its target groups' health stands in for the
+    // request, and a service asleep at 0 tasks is woken with one. Service Authorization Reference:
+    // DescribeTargetGroups and DescribeTargetHealth (Elastic Load Balancing V2,
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html)
+    // are Read actions with no resource type and no condition key: "*" (the deploy role's Describe
+    // statement, elasticloadbalancing:Describe*). UpdateService (Amazon ECS,
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html)
+    // is authorized on the `service` resource type, with the condition keys ecs:cluster,
+    // ecs:capacity-provider, ecs:enable-execute-command and ecs:task-definition (none is sent
+    // for a desired count and a new deployment but the cluster): the environment's own service only,
+    // which the deploy role's Service statement already grants for Terraform's updates.
+    { command: "DescribeTargetGroupsCommand", action: "elasticloadbalancing:DescribeTargetGroups", resources: anything },
+    { command: "DescribeTargetHealthCommand", action: "elasticloadbalancing:DescribeTargetHealth", resources: anything },
+    { command: "UpdateServiceCommand", action: "ecs:UpdateService", resources: (target) => [service(target)], context: (target) => ({ "ecs:cluster": cluster(target) }) },
   ]),
   // `npm run promote` (ops/promote.ts), in deploy.yml's apply job for production only: only its deploy role may put images (PROMOTION_ENVIRONMENT).
   ...calls("ops/promote.ts", ["deploy"], [

@@ -89,7 +89,7 @@ export async function status(args: readonly string[], output: Output, createClie
   const clients = createClients(target);
   try {
     if (!wait) return await printReport(clients, target, output, values.json ?? false);
-    await waitForDeploy(clients, environment.name, { ...wait, ...runtime, log: (line) => output.stdout.write(`${line}\n`) });
+    await waitForDeploy(clients, environment.name, { ...wait, ...runtime, state: environment.state, log: (line) => output.stdout.write(`${line}\n`) });
     return EXIT.ok;
   } finally {
     for (const client of Object.values(clients)) client.destroy();

@@ -193,6 +193,16 @@ describe("pipeline roles' scope", () => {
       expect(evaluate(managedPolicy(registry, "city-guided-staging-deploy-boundary"), { action: "ecs:ListTasks", resource: "*" })).toBe("allowed");
     });
 
+    test("the wake of an internal environment (ecs:UpdateService, ops/status-wait.ts) reaches its own service only", () => {
+      const resolved: Statement[] = JSON.parse(resolveAccount(JSON.stringify(policy)));
+      const update = (cluster: string, service: string) =>
+        evaluate(resolved, { action: "ecs:UpdateService", resource: `arn:aws:ecs:eu-west-3:123456789012:service/${cluster}/${service}`, context: { "ecs:cluster": `arn:aws:ecs:eu-west-3:123456789012:cluster/${cluster}` } });
+      expect(update("city-guided-staging", "city-guided-staging")).toBe("allowed");
+      for (const other of ["city-guided-staging-eu", "city-guided-staging2", "city-guided-production"]) expect(update(other, other)).toBe("implicit deny");
+      expect(update("city-guided-staging", "another-service")).toBe("implicit deny");
+      expect(evaluate(managedPolicy(registry, "city-guided-staging-deploy-boundary"), { action: "ecs:UpdateService", resource: "arn:aws:ecs:eu-west-3:123456789012:service/city-guided-staging/city-guided-staging" })).toBe("allowed");
+    });
+
     test("target tracking's own alarms are allowed, for this service only", () => {
       expect(resources(granting(policy, "cloudwatch:PutMetricAlarm"))).toContainEqual(expect.stringMatching(/:alarm:TargetTracking-service\/city-guided-staging\/city-guided-staging\*$/));
     });
