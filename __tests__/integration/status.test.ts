@@ -5,6 +5,7 @@ import {
   CreateLoadBalancerCommand,
   CreateTargetGroupCommand,
   ElasticLoadBalancingV2Client,
+  RegisterTargetsCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -73,10 +74,12 @@ async function defaultSubnets(): Promise<string[]> {
   return [...(await response.text()).matchAll(/<subnetId>([^<]+)<\/subnetId>/g)].map((match) => match[1]);
 }
 
-async function createLoadBalancer(elb: ElasticLoadBalancingV2Client, name: string): Promise<string> {
-  const balancer = (await elb.send(new CreateLoadBalancerCommand({ Name: name, Subnets: subnets.slice(0, 2), Type: "application" }))).LoadBalancers![0];
+async function createLoadBalancer(elb: ElasticLoadBalancingV2Client, name: string, scheme: "internet-facing" | "internal" = "internet-facing", targetIps: string[] = []): Promise<string> {
+  const balancer = (await elb.send(new CreateLoadBalancerCommand({ Name: name, Subnets: subnets.slice(0, 2), Type: "application", Scheme: scheme }))).LoadBalancers![0];
   const group = (await elb.send(new CreateTargetGroupCommand({ Name: `${name}-web`, Protocol: "HTTP", Port: 80, TargetType: "ip", VpcId: balancer.VpcId }))).TargetGroups![0];
   await elb.send(new CreateListenerCommand({ LoadBalancerArn: balancer.LoadBalancerArn, Protocol: "HTTP", Port: 80, DefaultActions: [{ Type: "forward", TargetGroupArn: group.TargetGroupArn }] }));
+  // moto reports a registered IP target healthy.
+  if (targetIps.length > 0) await elb.send(new RegisterTargetsCommand({ TargetGroupArn: group.TargetGroupArn, Targets: targetIps.map((Id) => ({ Id, Port: 3000 })) }));
   return balancer.DNSName!;
 }
 
@@ -104,9 +107,16 @@ beforeAll(async () => {
   await createService(ecs, "sleepy", 2, 0, "1.0.0");
   await ecs.send(new UpdateServiceCommand({ cluster: "city-guided-sleepy", service: "city-guided-sleepy", desiredCount: 0 }));
   loadBalancerDns = await createLoadBalancer(elb, "city-guided-steady");
+  // Behind the proxy entry: internal load balancers, one service awake, one asleep at 0 tasks. moto
+  // starts no containers, so the task the wake asks for is started here beforehand.
+  await createService(ecs, "inner", 1, 1, "1.1.0");
+  await createLoadBalancer(elb, "city-guided-inner", "internal", ["172.31.0.10"]);
+  await createService(ecs, "asleep", 1, 1, "1.1.0");
+  await ecs.send(new UpdateServiceCommand({ cluster: "city-guided-asleep", service: "city-guided-asleep", desiredCount: 0 }));
+  await createLoadBalancer(elb, "city-guided-asleep", "internal", ["172.31.0.11"]);
   for (const client of [ecr, ecs, elb]) client.destroy();
 
-  const environments = Object.fromEntries(["steady", "rollout", "sleepy", "absent"].map((name) => [name, ""]));
+  const environments = Object.fromEntries(["steady", "rollout", "sleepy", "absent", "inner", "asleep"].map((name) => [name, ""]));
   config = writeConfig(`INFRA_AWS_REGION=${REGION}\nINFRA_STATE_BUCKET=unused-state\n`, environments);
 });
 
@@ -212,6 +222,29 @@ describe("the pipeline commands against moto", () => {
     const result = await runCommandAsync("status", ["steady", "--config-dir", config, "--wait", "--timeout", "1", "--url", `${siteUrl}/missing`]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`error: Timed out: ${siteUrl}/missing last answered 404\n`);
+  });
+
+  test("status --wait behind an internal load balancer: its targets' health, not a request; exit 0", async () => {
+    const result = await runCommandAsync("status", ["inner", "--config-dir", config, "--wait", "--timeout", "30", "--path", "/health"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Load balancer city-guided-inner is internal: it cannot be requested from here, so /health is not requested;");
+    expect(result.stdout).toContain("Targets: city-guided-inner-web: 1 healthy\n");
+    expect(result.stdout).not.toContain("waking it");
+  });
+
+  test("status --wait behind an internal load balancer, asleep at 0 tasks: woken with a deployment of 1 task; exit 0", async () => {
+    const result = await runCommandAsync("status", ["asleep", "--config-dir", config, "--wait", "--timeout", "60"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("city-guided-asleep sleeps at 0 tasks: waking it with 1 task");
+    const ecs = new ECSClient(clientOptions());
+    try {
+      const service = (await ecs.send(new DescribeServicesCommand({ cluster: "city-guided-asleep", services: ["city-guided-asleep"] }))).services![0];
+      expect(service.desiredCount).toBe(1);
+    } finally {
+      ecs.destroy();
+    }
   });
 
   test("promote adds the release tag to the same manifest, then finds it there on a second run", () => {
