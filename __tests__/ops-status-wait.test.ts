@@ -1,7 +1,10 @@
 import type { ECSClient, Deployment } from "@aws-sdk/client-ecs";
 import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { UserError } from "../cli/errors";
 import { EXIT } from "../cli/exit-codes";
 import { httpProbe } from "../ops/http-probe";
@@ -9,19 +12,6 @@ import { status, WAIT_SECONDS, type WaitRuntime } from "../ops/status";
 import { waitForDeploy } from "../ops/status-wait";
 import type { StatusClients } from "../ops/status-collect";
 import { awsError, captured, fakeClient } from "./ops-fakes";
-
-// The environment's state as env/ would give it (INFRA_ENVIRONMENT_STATE); undefined: as loaded.
-let mockState: "running" | "stopped" | undefined;
-jest.mock("../config/load", () => {
-  const actual = jest.requireActual("../config/load");
-  return {
-    ...actual,
-    loadConfig: (...args: unknown[]) => {
-      const config = actual.loadConfig(...args);
-      return mockState === undefined ? config : { ...config, environments: config.environments.map((environment: object) => ({ ...environment, state: mockState })) };
-    },
-  };
-});
 
 // Recorded shapes of DescribeServices during a rolling deploy (ECS API reference: deployments,
 // rolloutState IN_PROGRESS / COMPLETED / FAILED), ListTasks and DescribeTasks.
@@ -319,14 +309,18 @@ describe("status --wait of an environment stopped on purpose (INFRA_ENVIRONMENT_
   });
 
   test("npm run status -- <env> --wait hands the environment's state to the wait: a stopped one is not requested", async () => {
-    mockState = "stopped";
+    // env/ as committed, with staging stopped on purpose.
+    const dir = mkdtempSync(join(tmpdir(), "status-wait-"));
     try {
-      const run = await wait(["--path", "/health"], { DescribeServicesCommand: [ASLEEP], ListTasksCommand: [{ taskArns: [] }] });
+      cpSync("env", dir, { recursive: true });
+      appendFileSync(join(dir, ".env.staging"), "\nINFRA_ENVIRONMENT_STATE=stopped\n");
+      const run = await wait(["--path", "/health", "--config-dir", dir], { DescribeServicesCommand: [ASLEEP], ListTasksCommand: [{ taskArns: [] }] });
       expect(run).toMatchObject({ code: EXIT.ok, probed: [] });
       expect(run.output).toContain("city-guided-staging is stopped on purpose: not woken");
       expect(run.elbFake.calls).toEqual([]);
+      expect(calls(run.ecsFake, "UpdateServiceCommand")).toEqual([]);
     } finally {
-      mockState = undefined;
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
