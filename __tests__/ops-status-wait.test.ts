@@ -272,16 +272,16 @@ describe("status --wait behind an internal load balancer (the proxy entry)", () 
 
 describe("status --wait of an environment stopped on purpose (INFRA_ENVIRONMENT_STATE=stopped)", () => {
   /** waitForDeploy itself, with the state the config gives it (ops/status.ts passes the environment's). */
-  async function stopped(ecs: Record<string, unknown[]>) {
+  async function stopped(ecs: Record<string, unknown[]>, timeoutSeconds = 900) {
     const fakes = clients(ecs, internal(HEALTHY));
     const clock = runtime([200]);
     const lines: string[] = [];
-    const options = { timeoutSeconds: 900, path: "/", state: "stopped" as const, ...clock.value, log: (line: string) => void lines.push(line) };
+    const options = { timeoutSeconds, path: "/", state: "stopped" as const, ...clock.value, log: (line: string) => void lines.push(line) };
     const result = await waitForDeploy({ ecs: fakes.ecsFake.client, elb: fakes.elbFake.client }, "staging", options).then(
       () => ({ code: EXIT.ok as number, message: "" }),
       (error: UserError) => ({ code: error.exitCode as number, message: error.message }),
     );
-    return { ...result, lines, probed: clock.probed, ...fakes };
+    return { ...result, lines, probed: clock.probed, elapsed: clock.elapsed(), ...fakes };
   }
 
   test("settled at 0 tasks, none running: exit 0, nothing requested, nothing woken", async () => {
@@ -296,16 +296,25 @@ describe("status --wait of an environment stopped on purpose (INFRA_ENVIRONMENT_
     expect(run.elbFake.calls).toEqual([]);
   });
 
-  test("a task running: exit 2, and still nothing woken", async () => {
-    const run = await stopped({ DescribeServicesCommand: [ASLEEP], ListTasksCommand: [{ taskArns: [TASK("a").taskArn] }] });
+  test("a task still running at the deadline: exit 2, and still nothing woken", async () => {
+    const run = await stopped({ DescribeServicesCommand: [ASLEEP], ListTasksCommand: [{ taskArns: [TASK("a").taskArn] }] }, 30);
     expect(run).toMatchObject({ code: EXIT.attention, message: `city-guided-staging is stopped on purpose (INFRA_ENVIRONMENT_STATE=stopped) but 1 task(s) run: ${TASK("a").taskArn}`, probed: [] });
+    expect(run.elapsed).toBe(30);
     expect(calls(run.ecsFake, "UpdateServiceCommand")).toEqual([]);
+    expect(run.elbFake.calls).toEqual([]);
   });
 
-  test("a desired count above 0: exit 2, before listing tasks", async () => {
-    const run = await stopped({ DescribeServicesCommand: [withCount(1, DONE)] });
+  test("a desired count above 0 at the deadline: exit 2, no task listed", async () => {
+    const run = await stopped({ DescribeServicesCommand: [withCount(1, DONE)] }, 30);
     expect(run).toMatchObject({ code: EXIT.attention, message: "city-guided-staging is stopped on purpose (INFRA_ENVIRONMENT_STATE=stopped) but its desired count is 1, not 0" });
-    expect(run.ecsFake.calls.map((call) => call.command)).toEqual(["DescribeServicesCommand"]);
+    expect(calls(run.ecsFake, "ListTasksCommand")).toEqual([]);
+  });
+
+  test("a desired count and a task that follow the apply by a little: exit 0 once both are gone", async () => {
+    const run = await stopped({ DescribeServicesCommand: [withCount(1, DONE), ASLEEP], ListTasksCommand: [{ taskArns: [TASK("a").taskArn] }, { taskArns: [] }] });
+    expect(run).toMatchObject({ code: EXIT.ok });
+    expect(run.elapsed).toBe(2 * 15);
+    expect(calls(run.ecsFake, "UpdateServiceCommand")).toEqual([]);
   });
 
   test("npm run status -- <env> --wait hands the environment's state to the wait: a stopped one is not requested", async () => {

@@ -131,17 +131,30 @@ async function untilHealthy(url: string, deadline: number, options: WaitOptions)
 }
 
 /**
- * Stopped on purpose: the stack sets the desired count and the scaling bounds to 0 and turns the
- * wake alarm off; nothing here may start a task, so the check only reads.
+ * Stopped on purpose: the stack sets the scaling bounds to 0 (Application Auto Scaling then brings
+ * the desired count into the range: RegisterScalableTarget, Application Auto Scaling API reference)
+ * and turns the wake alarm off; nothing here may start a task, so the check only reads. It looks
+ * again until the deadline, since the desired count and the last task may follow the apply by a
+ * little; ListTasks lists the tasks whose desired status is RUNNING, so a task already told to stop
+ * (draining from the load balancer) does not count.
  */
-async function checkStopped(ecs: ECSClient, target: Target, service: Service, options: WaitOptions): Promise<void> {
-  const { cluster, serviceName } = target;
-  const desired = service.desiredCount ?? 0;
-  if (desired !== 0) throw notSteady(`${serviceName} is stopped on purpose (INFRA_ENVIRONMENT_STATE=stopped) but its desired count is ${desired}, not 0`);
-  const listed = await attempt(`list the tasks of ECS service ${serviceName}`, () => ecs.send(new ListTasksCommand({ cluster, serviceName, desiredStatus: "RUNNING" })));
-  const running = listed.taskArns ?? [];
-  if (running.length > 0) throw notSteady(`${serviceName} is stopped on purpose (INFRA_ENVIRONMENT_STATE=stopped) but ${running.length} task(s) run: ${running.join(" ")}`);
-  options.log(`${serviceName} is stopped on purpose: not woken (desired count 0, no task runs; nothing was requested)`);
+async function checkStopped(ecs: ECSClient, target: Target, settled: Service, options: WaitOptions): Promise<void> {
+  const { cluster, serviceName, deadline } = target;
+  for (let service: Service | undefined = settled; ; service = await findService(ecs, cluster, serviceName)) {
+    const desired = service?.desiredCount ?? 0;
+    let problem = `its desired count is ${desired}, not 0`;
+    if (desired === 0) {
+      const listed = await attempt(`list the tasks of ECS service ${serviceName}`, () => ecs.send(new ListTasksCommand({ cluster, serviceName, desiredStatus: "RUNNING" })));
+      const running = listed.taskArns ?? [];
+      if (running.length === 0) {
+        options.log(`${serviceName} is stopped on purpose: not woken (desired count 0, no task runs; nothing was requested)`);
+        return;
+      }
+      problem = `${running.length} task(s) run: ${running.join(" ")}`;
+    }
+    if (options.now() >= deadline) throw notSteady(`${serviceName} is stopped on purpose (INFRA_ENVIRONMENT_STATE=stopped) but ${problem}`);
+    await options.sleep(pauseBefore(deadline, DEPLOYMENT_POLL_SECONDS, options));
+  }
 }
 
 /**
