@@ -254,6 +254,14 @@ describe("status --wait behind an internal load balancer (the proxy entry)", () 
     expect(calls(run.ecsFake, "UpdateServiceCommand")).toHaveLength(1);
   });
 
+  test("woken with no time left: the deadline says no target was seen", async () => {
+    // The rollout takes the whole 15 s: the wake is the last thing done.
+    const run = await wait(["--timeout", "15"], { DescribeServicesCommand: [ROLLING, ASLEEP], UpdateServiceCommand: [{}] }, [200], internal(HEALTHY));
+    expect(run).toMatchObject({ code: EXIT.attention, message: "Timed out: the targets of load balancer city-guided-staging are not all healthy: no target seen" });
+    expect(calls(run.ecsFake, "UpdateServiceCommand")).toHaveLength(1);
+    expect(calls(run.elbFake, "DescribeTargetHealthCommand")).toEqual([]);
+  });
+
   test("a load balancer without target groups: exit 2", async () => {
     const run = await wait([], { DescribeServicesCommand: [withCount(1, DONE)] }, [200], { ...internal(), DescribeTargetGroupsCommand: [{ TargetGroups: [] }] });
     expect(run).toMatchObject({ code: EXIT.attention, message: "Load balancer city-guided-staging has no target group: nothing serves it" });

@@ -178,7 +178,7 @@ async function untilTargetsHealthy(clients: Clients, target: Target, balancer: L
   for (;;) {
     failIfRolledBack(service);
     if ((service?.desiredCount ?? 0) === 0) {
-      if (woken) throw notSteady(`${serviceName} went back to 0 tasks before its targets were healthy (the idle alarm?): ${describeHealth(last)}`);
+      if (woken) throw notSteady(`${serviceName} went back to 0 tasks before its targets were healthy (the idle alarm?): ${describeHealth(last) || "no target seen"}`);
       await wake(clients.ecs, target, options);
       woken = true;
     } else {
@@ -189,7 +189,7 @@ async function untilTargetsHealthy(clients: Clients, target: Target, balancer: L
       }
     }
     if (options.now() >= deadline) {
-      throw notSteady(`Timed out: the targets of load balancer ${name} are not all healthy: ${last.length > 0 ? describeHealth(last) : "no target yet"}`);
+      throw notSteady(`Timed out: the targets of load balancer ${name} are not all healthy: ${describeHealth(last) || "no target seen"}`);
     }
     await options.sleep(pauseBefore(deadline, PROBE_POLL_SECONDS, options));
     service = await findService(clients.ecs, cluster, serviceName);
