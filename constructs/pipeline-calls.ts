@@ -78,10 +78,11 @@ export const PIPELINE_CALLS: readonly PipelineCall[] = [
     // are Read actions with no resource type and no condition key: "*" (the deploy role's Describe
     // statement, elasticloadbalancing:Describe*). UpdateService (Amazon ECS,
     // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html)
-    // is authorized on the `service` resource type, with the condition keys ecs:cluster,
-    // ecs:capacity-provider, ecs:enable-execute-command and ecs:task-definition (none is sent
-    // for a desired count and a new deployment but the cluster): the environment's own service only,
-    // which the deploy role's Service statement already grants for Terraform's updates.
+    // is authorized on the `service` resource type, with condition keys ecs:cluster,
+    // ecs:capacity-provider, ecs:enable-execute-command, ecs:task-definition among others (of these
+    // a desired count and a new deployment send only the cluster; read from the reference as
+    // transcribed by udondan/iam-floyd's generated statements): the environment's own service
+    // only, which the deploy role's Service statement already grants for Terraform's updates.
     { command: "DescribeTargetGroupsCommand", action: "elasticloadbalancing:DescribeTargetGroups", resources: anything },
     { command: "DescribeTargetHealthCommand", action: "elasticloadbalancing:DescribeTargetHealth", resources: anything },
     { command: "UpdateServiceCommand", action: "ecs:UpdateService", resources: (target) => [service(target)], context: (target) => ({ "ecs:cluster": cluster(target) }) },
