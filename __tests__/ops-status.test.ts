@@ -161,6 +161,17 @@ describe("tasks, images and load balancer", () => {
     expect(renderText(buildReport(input({ loadBalancer: { balancer: { DNSName: "lb.example" }, listeners: [] } })))).toContain("load balancer  no HTTP or HTTPS listener");
   });
 
+  test("the site's own name, and an internal load balancer said to be reached through the entry only", () => {
+    const internal = { balancer: { DNSName: "internal-lb.example", Scheme: "internal" as const }, listeners: [{ Protocol: "HTTP" as const, Port: 80 }] };
+    const text = renderText(buildReport(input({ siteUrl: "https://cityguided.duckdns.org", loadBalancer: internal })));
+    expect(text).toContain("\nsite           https://cityguided.duckdns.org\nload balancer  http://internal-lb.example (internal: only the public entry reaches it)\n");
+    expect(buildReport(input({ siteUrl: "https://cityguided.duckdns.org", loadBalancer: internal })).loadBalancer.internal).toBe(true);
+    // Without a domain, no site line; an internet-facing load balancer is not called internal.
+    const publicText = renderText(buildReport(input({ loadBalancer: { balancer: { DNSName: "lb.example", Scheme: "internet-facing" }, listeners: [{ Protocol: "HTTP", Port: 80 }] } })));
+    expect(publicText).not.toContain("site   ");
+    expect(publicText).toContain("load balancer  http://lb.example\n");
+  });
+
   test("the dashboard's console URL, from the environment's name and region (the stack's dashboard_url output)", () => {
     const url = "https://eu-west-3.console.aws.amazon.com/cloudwatch/home?region=eu-west-3#dashboards/dashboard/city-guided-staging";
     expect(buildReport(input({})).dashboardUrl).toBe(url);

@@ -19,6 +19,8 @@ export interface StatusInput {
   readonly environment: string;
   readonly region: string;
   readonly registryRegion: string;
+  /** `https://<INFRA_DOMAIN>`, from the target. */
+  readonly siteUrl?: string;
   readonly cluster: string;
   readonly serviceName: string;
   /** Undefined when the cluster or the service does not exist. */
@@ -46,6 +48,8 @@ export interface StatusTarget {
   readonly environment: string;
   readonly region: string;
   readonly registryRegion: string;
+  /** `https://<INFRA_DOMAIN>` when the environment has its own name (from its env file, no AWS call). */
+  readonly siteUrl?: string;
 }
 
 /** Reads the service, its running tasks, both repositories and the load balancer, in parallel. */

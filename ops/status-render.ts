@@ -41,8 +41,9 @@ export function renderText(report: StatusReport): string {
     else lines.push(`  ${repository.name}`, ...repository.newestImages.map((image) => `    ${renderImage(image)}`));
   }
   const balancer = report.loadBalancer;
+  if (report.siteUrl) lines.push(`site           ${report.siteUrl}`);
   if (!balancer.found) lines.push(`load balancer  none named ${balancer.name}`);
-  else lines.push(`load balancer  ${balancer.url ?? "no HTTP or HTTPS listener"}${balancer.state && balancer.state !== "active" ? ` (${balancer.state})` : ""}`);
+  else lines.push(`load balancer  ${balancer.url ?? "no HTTP or HTTPS listener"}${balancer.state && balancer.state !== "active" ? ` (${balancer.state})` : ""}${balancer.internal ? " (internal: only the public entry reaches it)" : ""}`);
   lines.push(`dashboard      ${report.dashboardUrl}`);
   return `${lines.join("\n")}\n`;
 }

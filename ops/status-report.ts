@@ -62,7 +62,9 @@ export interface StatusReport {
   readonly latestEvent?: { readonly at?: string; readonly message: string };
   readonly registryRegion: string;
   readonly repositories: readonly { readonly name: string; readonly found: boolean; readonly newestImages: readonly ImageReport[] }[];
-  readonly loadBalancer: { readonly name: string; readonly found: boolean; readonly state?: string; readonly url?: string };
+  readonly loadBalancer: { readonly name: string; readonly found: boolean; readonly state?: string; readonly url?: string; readonly internal?: boolean };
+  /** The site at its own name (INFRA_DOMAIN), when it has one. */
+  readonly siteUrl?: string;
   /** The environment's CloudWatch dashboard in the console, computed from its name and region (no AWS call). */
   readonly dashboardUrl: string;
 }
@@ -96,7 +98,9 @@ export function buildReport(input: StatusInput): StatusReport {
       found: input.loadBalancer !== undefined,
       state: input.loadBalancer?.balancer.State?.Code,
       url: input.loadBalancer ? loadBalancerUrl(input.loadBalancer.balancer.DNSName, input.loadBalancer.listeners) : undefined,
+      internal: input.loadBalancer ? input.loadBalancer.balancer.Scheme === "internal" : undefined,
     },
+    siteUrl: input.siteUrl,
     dashboardUrl: dashboardUrl(input.region, environmentNames(input.environment).dashboard),
   };
 }

@@ -84,7 +84,12 @@ export async function status(args: readonly string[], output: Output, createClie
   const configDir = values["config-dir"] ?? "env";
   const environment = findEnvironment(loadConfig(configDir), positionals[0], configDir);
   const wait = waitSettings(values);
-  const target: StatusTarget = { environment: environment.name, region: environment.region, registryRegion: environment.registryRegion };
+  const target: StatusTarget = {
+    environment: environment.name,
+    region: environment.region,
+    registryRegion: environment.registryRegion,
+    siteUrl: environment.domain ? `https://${environment.domain.name}` : undefined,
+  };
   await checkAwsEnvironment(output.environment);
   const clients = createClients(target);
   try {
