@@ -151,7 +151,7 @@ describe("status against moto", () => {
       ["city-guided-api", ["1.1.0", "1.0.0"]],
       ["city-guided-web", ["1.1.0", "1.0.0"]],
     ]);
-    expect(report.loadBalancer).toEqual({ name: "city-guided-steady", found: true, state: expect.any(String), url: `http://${loadBalancerDns}` });
+    expect(report.loadBalancer).toEqual({ name: "city-guided-steady", found: true, state: expect.any(String), url: `http://${loadBalancerDns}`, internal: false });
     expect(report.dashboardUrl).toBe(`https://${REGION}.console.aws.amazon.com/cloudwatch/home?region=${REGION}#dashboards/dashboard/city-guided-steady`);
   });
 
