@@ -8,7 +8,8 @@ export const TABLE_END = "<!-- config-table:end -->";
 export function configKeyTable(): string {
   const escape = (text: string) => text.replace(/\|/g, "\\|");
   const rows = Object.entries(INFRA_KEYS as Record<string, KeyDefinition>).map(([key, definition]) => {
-    const defaultValue = definition.default === undefined ? "*(required)*" : definition.default === "" ? "*(empty)*" : `\`${definition.default}\``;
+    const empty = definition.emptyMeans ? `*(empty)*: ${escape(definition.emptyMeans)}` : "*(empty)*";
+    const defaultValue = definition.default === undefined ? "*(required)*" : definition.default === "" ? empty : `\`${definition.default}\``;
     const where = definition.scope === "registry" ? "shared file only" : "shared or environment";
     return `| \`${key}\` | ${escape(definition.description)} | ${defaultValue} | ${escape(definition.allowed)} | ${where} |`;
   });

@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { boolean, EMAIL_ADDRESS, integer, list, matching, oneOfNumbers, optional } from "./key-schemas";
 import { FARGATE_CPU_VALUES } from "./fargate";
 import { knownRegion } from "./regions";
 import { RELEASE_TAG_PREFIX_PATTERN } from "./image-tag";
-import { HOSTED_ZONE_ID_PATTERN, SITE_DOMAIN_PATTERN } from "../constructs/dns-names";
+import { PUBLIC_ENTRY_KEYS } from "./entry-keys";
 
 /**
  * Where a key may be set: `registry` keys describe the shared ECR registry and belong in the shared
@@ -17,6 +18,11 @@ export interface KeyDefinition {
   readonly description: string;
   /** Raw default, parsed by the same schema as a user's value; undefined = required. */
   readonly default?: string;
+  /**
+   * When the default is empty and another key decides what empty stands for: that, in words
+   * (`INFRA_ALERT_EMAIL`). config/load.ts derives the value; the README's table shows these words.
+   */
+  readonly emptyMeans?: string;
   /** The rule, in words; also the error message when a value breaks it. */
   readonly allowed: string;
   readonly schema: z.ZodType<unknown, string>;
@@ -26,44 +32,10 @@ const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
-/*
- * zod's own primitives, narrowed to what the env files have always accepted: zod's `coerce`
- * alone would take `0x10`, `1e3` or ` 5`, and its `stringbool` `yes`, `on` or `TRUE`
- * (__tests__/config-keys.test.ts keeps them refused).
- */
-
-/** Decimal digits only, then zod's integer bounds. */
-function integer(min: number, max: number): z.ZodType<number, string> {
-  return z.string().regex(/^\d+$/).pipe(z.coerce.number<string>().int().min(min).max(max));
-}
-
-/** One of a set of numbers, written as the number's text (`1024`, not `01024`). */
-function oneOfNumbers(values: readonly number[]): z.ZodType<number, string> {
-  return z.enum(values.map(String) as [string, ...string[]]).transform(Number);
-}
-
-/** Exactly `true` or `false`. */
-const boolean: z.ZodType<boolean, string> = z.stringbool({ truthy: ["true"], falsy: ["false"], case: "sensitive" });
-
-function list(item: RegExp): z.ZodType<string[], string> {
-  return z
-    .string()
-    .transform((value) => value.split(",").map((part) => part.trim()).filter((part) => part !== ""))
-    .refine((items) => items.every((part) => item.test(part)) && new Set(items).size === items.length);
-}
-
-function matching(pattern: RegExp): z.ZodType<string, string> {
-  return z.string().regex(pattern);
-}
-
-/** Empty (the key is unset: undefined) or a value matching `pattern`. */
-const optional = (pattern: RegExp): z.ZodType<string | undefined, string> => z.union([z.literal("").transform(() => undefined), z.string().regex(pattern)]);
-
 const S3_BUCKET = /^(?!\d+\.\d+\.\d+\.\d+$)(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const ACM_CERTIFICATE_ARN = /^arn:aws(-[a-z]+)*:acm:[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d:\d{12}:certificate\/[0-9a-f-]{36}$/;
 /** What an ALB health check accepts: a path of URL characters, no query string or fragment. */
 const HEALTH_CHECK_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%\/-]{0,1023}$/;
-const EMAIL_ADDRESS = /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/;
 /** GitHub's own rules: owner 1-39 letters, digits and single inner hyphens; name 1-100 of letters, digits, . _ - (not . or ..). */
 const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
 const GITHUB_REPOSITORY_RULE = "owner/name of one GitHub repository (no wildcard: the OIDC trust names it exactly)";
@@ -196,28 +168,14 @@ export const INFRA_KEYS = {
   },
   INFRA_CERTIFICATE_ARN: {
     scope: "environment",
-    description: "ACM certificate of the site managed outside the stack: adds HTTPS on 443 and redirects 80 to it; empty = HTTP on 80 only (or the certificate the stack creates for INFRA_DOMAIN)",
+    description:
+      "ACM certificate managed outside the stack, for a site without INFRA_DOMAIN (its DNS is elsewhere): adds HTTPS on 443 to the load balancer and redirects 80 to it; empty = HTTP on 80 only (with INFRA_DOMAIN the entry has its own certificate)",
     default: "",
-    allowed: "an ACM certificate ARN in INFRA_AWS_REGION (arn:aws:acm:<region>:<account>:certificate/<id>), or empty; not with INFRA_ROUTE53_ZONE_ID",
+    allowed:
+      "an ACM certificate ARN in INFRA_AWS_REGION (arn:aws:acm:<region>:<account>:certificate/<id>), or empty; not with INFRA_DOMAIN (the proxy ends TLS itself, the load-balancer entry creates its own certificate)",
     schema: optional(ACM_CERTIFICATE_ARN),
   },
-  // docs/public-entry.md: the Route 53 kind of domain (ACM + alias on the load balancer) is built;
-  // a DNS of address records only (DuckDNS) needs the proxy entry, which is not (a rule refuses it).
-  INFRA_DOMAIN: {
-    scope: "environment",
-    description:
-      "The site's own name: with INFRA_ROUTE53_ZONE_ID the stack requests its ACM certificate, validates it by DNS in the zone, serves HTTPS on 443 (80 redirects) and points an alias A record at the load balancer; empty = the load balancer's own name",
-    default: "",
-    allowed: "a lowercase DNS name of two labels at least, 64 characters at most (ACM's limit for a certificate's name; letters, digits, inner hyphens, no trailing dot), or empty; needs INFRA_ROUTE53_ZONE_ID",
-    schema: optional(SITE_DOMAIN_PATTERN),
-  },
-  INFRA_ROUTE53_ZONE_ID: {
-    scope: "environment",
-    description: "Route 53 public hosted zone of INFRA_DOMAIN: the certificate's validation record and the site's alias record go there; the deploy role may change only those names in it",
-    default: "",
-    allowed: "a hosted zone ID (Z followed by 1-32 uppercase letters and digits), or empty; needs INFRA_DOMAIN",
-    schema: optional(HOSTED_ZONE_ID_PATTERN),
-  },
+  ...PUBLIC_ENTRY_KEYS,
   INFRA_WEB_HEALTH_PATH: {
     scope: "environment",
     description: "Path the load balancer requests from web to check a task's health (expects 200-399)",

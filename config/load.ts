@@ -4,10 +4,11 @@ import { parseEnvFile, problemAt, type EnvEntry } from "./env-file";
 import { listEnvFolder, readEnvFile } from "./env-folder";
 import { environmentNameProblem, nestedNameProblems } from "./environment-names";
 import { ConfigError, type ConfigProblem } from "./errors";
-import { CROSS_KEY_RULES } from "./cross-key-rules";
+import { CROSS_KEY_RULES, type RuleContext } from "./cross-key-rules";
+import { entryOf } from "./entry-keys";
 import { GITHUB_KEYS, githubConfig } from "./github";
 import { INFRA_KEYS, type InfraKey, type InfraValues, type KeyDefinition, type KeyScope } from "./keys";
-import type { ContainerConfig, ContainerName, EnvironmentConfig, ProjectConfig, RegistryConfig } from "./model";
+import type { ContainerConfig, ContainerName, EntryProxyConfig, EnvironmentConfig, ProjectConfig, RegistryConfig, SiteDomainConfig } from "./model";
 import { checkPrefixCase, intendedSpelling } from "./prefixes";
 import { SharedValidation } from "./shared-validation";
 import { closest } from "./suggest";
@@ -162,10 +163,28 @@ function resolveEnvironment(
     },
     idleMinutes: values.INFRA_IDLE_MINUTES,
     alertEmail: values.INFRA_ALERT_EMAIL,
-    state: "running",
-    // The cross-key rules set both or neither.
-    ...(values.INFRA_DOMAIN && values.INFRA_ROUTE53_ZONE_ID ? { domain: { name: values.INFRA_DOMAIN, dns: "route53" as const, route53ZoneId: values.INFRA_ROUTE53_ZONE_ID } } : {}),
+    state: values.INFRA_ENVIRONMENT_STATE,
+    ...publicEntry(values),
   };
+}
+
+/** `domain` and `entryProxy` of an environment whose values passed the cross-key rules (docs/public-entry.md). */
+function publicEntry(values: InfraValues): Pick<EnvironmentConfig, "domain" | "entryProxy"> {
+  const name = values.INFRA_DOMAIN;
+  if (!name) return {};
+  // The rules require the zone with route53 and an e-mail with the proxy; the checks below only narrow the types.
+  const domain: SiteDomainConfig | undefined =
+    values.INFRA_DNS === "duckdns" ? { name, dns: "duckdns" } : values.INFRA_ROUTE53_ZONE_ID ? { name, dns: "route53", route53ZoneId: values.INFRA_ROUTE53_ZONE_ID } : undefined;
+  const acmeEmail = values.INFRA_ENTRY_ACME_EMAIL ?? values.INFRA_ALERT_EMAIL;
+  if (!domain || entryOf(values) !== "proxy" || !acmeEmail) return domain ? { domain } : {};
+  const entryProxy: EntryProxyConfig = {
+    instanceType: values.INFRA_ENTRY_INSTANCE_TYPE,
+    acmeEmail,
+    language: values.INFRA_ENTRY_LANGUAGE,
+    apiRetrySeconds: values.INFRA_ENTRY_API_RETRY_SECONDS,
+    ...(values.INFRA_ENTRY_DUCKDNS_TOKEN_PARAMETER ? { duckDnsTokenParameter: values.INFRA_ENTRY_DUCKDNS_TOKEN_PARAMETER } : {}),
+  };
+  return { domain, entryProxy };
 }
 
 /** Reserved prefixes in the wrong case, and unknown `INFRA_*` keys with the closest known key suggested. */
@@ -213,17 +232,21 @@ type Parsed = { readonly ok: true; readonly value: unknown } | { readonly ok: fa
 function parseValue(definition: KeyDefinition, value: string, problems: ConfigProblem[], entry?: EnvEntry, unset?: { file: string; key: string }): Parsed {
   const result = definition.schema.safeParse(value);
   if (result.success) return { ok: true, value: result.data };
-  // A rule may add a hint of its own (params.hint), such as the nearest AWS region.
-  const hint = result.error.issues.find((issue) => issue.code === "custom" && issue.params?.hint)?.message;
+  // A rule may add a hint of its own (params.hint), such as the nearest AWS region, and keep the
+  // value out of the message (params.hideValue: a token pasted where its parameter's name belongs).
+  const custom = result.error.issues.filter((issue) => issue.code === "custom");
+  const hint = custom.find((issue) => issue.params?.hint)?.message;
+  const hideValue = custom.some((issue) => issue.params?.hideValue);
   const rule = `must be ${definition.allowed}${hint ? ` (${hint})` : ""}`;
-  problems.push(entry ? { ...problemAt(entry), rule } : { ...unset!, rule: `invalid default: ${definition.allowed}` });
+  problems.push(entry ? { ...problemAt(entry, hideValue), rule } : { ...unset!, rule: `invalid default: ${definition.allowed}` });
   return { ok: false };
 }
 
 /** The cross-key rules of one scope (config/cross-key-rules.ts), each reported on its key's entry, or on its default. */
 function crossKeyProblems(scope: KeyScope, values: InfraValues, entries: Entries, file: string): ConfigProblem[] {
+  const where: RuleContext = { setsItself: (key) => entries.get(key)?.file === file };
   return CROSS_KEY_RULES.filter((rule) => rule.scope === scope).flatMap((rule) => {
-    const broken = rule.check(values);
+    const broken = rule.check(values, where);
     if (broken === undefined) return [];
     const entry = entries.get(rule.reportOn);
     return [entry ? { ...problemAt(entry), rule: broken } : { file, key: rule.reportOn, value: (INFRA_KEYS[rule.reportOn] as KeyDefinition).default, rule: `${broken} (this is the default)` }];

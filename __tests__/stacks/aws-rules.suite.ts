@@ -216,7 +216,7 @@ describe("literal parts of a value", () => {
 describe("the rule table covers what the stacks create", () => {
   test("every name, name prefix, alarm name, family and description the stacks set has a rule", () => {
     // The committed stacks, and stacks with the optional parts they leave off (a site domain, the proxy entry).
-    const stacks = { ...committedProject(), domain: synthEnvironment("INFRA_DOMAIN=www.example.com\nINFRA_ROUTE53_ZONE_ID=Z0123456789ABCDEFGHIJ"), entry: entryStack({}, SHARED_WITH_BOUNDARY) };
+    const stacks = { ...committedProject(), domain: synthEnvironment("INFRA_DOMAIN=www.example.com\nINFRA_ROUTE53_ZONE_ID=Z0123456789ABCDEFGHIJ\nINFRA_ENTRY=load-balancer\nINFRA_MIN_CAPACITY=1"), entry: entryStack({}, SHARED_WITH_BOUNDARY) };
     const covered = new Set(STRING_RULES.map((rule) => `${rule.resource}.${rule.attribute}`));
     const missing = new Set<string>();
     for (const stack of Object.values(stacks)) {

@@ -24,9 +24,9 @@ const EVERYTHING = [
 const COVERAGE_ENVIRONMENTS: Record<string, string> = {
   staging: EVERYTHING,
   // A site domain in a Route 53 zone (certificate, validation and alias records), on the environment that never sleeps.
-  production: "INFRA_MIN_CAPACITY=1\nINFRA_DOMAIN=www.example.com\nINFRA_ROUTE53_ZONE_ID=Z0123456789ABCDEFGHIJ",
+  production: "INFRA_MIN_CAPACITY=1\nINFRA_DOMAIN=www.example.com\nINFRA_ROUTE53_ZONE_ID=Z0123456789ABCDEFGHIJ\nINFRA_ENTRY=load-balancer",
   // Another environment's name in the same zone: neither deploy role may change the other's records.
-  b1: "INFRA_MIN_CAPACITY=1\nINFRA_DOMAIN=b1.example.com\nINFRA_ROUTE53_ZONE_ID=Z0123456789ABCDEFGHIJ",
+  b1: "INFRA_MIN_CAPACITY=1\nINFRA_DOMAIN=b1.example.com\nINFRA_ROUTE53_ZONE_ID=Z0123456789ABCDEFGHIJ\nINFRA_ENTRY=load-balancer",
   staging2: "INFRA_AWS_REGION=eu-central-1\nINFRA_MIN_CAPACITY=0",
   b10: "INFRA_MIN_CAPACITY=0\nINFRA_MAX_CAPACITY=2",
 };

@@ -14,7 +14,7 @@ function referenceTo(stack: SynthesizedStack, type: string, attribute: string, m
 const listener = (stack: SynthesizedStack, port: number) => Object.values(stack.resources("aws_lb_listener")).find((candidate: any) => candidate.port === port) as any;
 
 describe("site domain in a Route 53 zone", () => {
-  const stack = synthEnvironment(`INFRA_DOMAIN=www.example.com\nINFRA_ROUTE53_ZONE_ID=${ZONE}\nINFRA_MIN_CAPACITY=1`);
+  const stack = synthEnvironment(`INFRA_DOMAIN=www.example.com\nINFRA_ROUTE53_ZONE_ID=${ZONE}\nINFRA_MIN_CAPACITY=1\nINFRA_ENTRY=load-balancer`);
   const records = () => Object.values(stack.resources("aws_route53_record")) as any[];
 
   test("requests a certificate for the name, validated by DNS", () => {
