@@ -5,9 +5,11 @@ import { entryBoundaryStatements } from "./deploy-role-entry";
 
 /*
  * The workload boundary: the managed policy that every IAM role an environment's deploy role
- * creates must carry (the ECS task and execution roles). It is the execution role's own statements
- * (task-roles.ts) built with the environment's name patterns instead of its resources' ARNs, so a
- * permission added to the execution role reaches the boundary with it.
+ * creates must carry (the ECS task and execution roles, and the proxy entry's instance role). It is
+ * the execution role's own statements (task-roles.ts) built with the environment's name patterns
+ * instead of its resources' ARNs, so a permission added to the execution role reaches the boundary
+ * with it; with the entry, also the instance role's statements (entry-proxy.ts
+ * entryInstanceStatements, on the same patterns) and Session Manager's (deploy-role-entry.ts).
  */
 
 /** SSM parameters the environment's containers read: an ARN, or a name in the environment's account and region. */
