@@ -3,18 +3,14 @@ import { join } from "node:path";
 import { evaluate, formatSummary, globMatches, parseJustifications, type StackScan } from "../policy/checkov";
 import { indexResources, parseCheckovOutput, stableAddress, stackOfFile, stackReport, type RawReport } from "../policy/checkov-report";
 
-// Recorded with checkov 3.3.30 on this repository's synth by `bash scripts/record-checkov-fixture.sh`, trimmed to the
-// fields the runner reads, and the construct paths of the stacks' resources.
+// Recorded with checkov 3.3.30 on this repository's synth (registry, staging, production) by
+// `bash scripts/record-checkov-fixture.sh`, trimmed to the fields the runner reads, and the construct
+// paths of the stacks' resources. Staging (the proxy entry, its load balancer internal) and
+// production (the load balancer public) no longer have the same findings: both are recorded.
 const FIXTURES = join(__dirname, "fixtures", "checkov");
 const RECORDED = readFileSync(join(FIXTURES, "registry-staging.json"), "utf8");
 const STACKS: Record<string, Record<string, any>> = JSON.parse(readFileSync(join(FIXTURES, "stacks.json"), "utf8"));
-/**
- * The committed justifications that apply to the recorded stacks: CKV2_AWS_28 (no WAF on a public
- * load balancer) is production's only, since staging's load balancer is internal behind the proxy entry.
- */
-const COMMITTED = parseJustifications(readFileSync(join(__dirname, "..", "policy", "checkov-justifications.json"), "utf8")).filter(
-  (justification) => justification.check !== "CKV2_AWS_28",
-);
+const COMMITTED = parseJustifications(readFileSync(join(__dirname, "..", "policy", "checkov-justifications.json"), "utf8"));
 
 /** The recorded report split by stack; `as` renames a stack's findings (a new environment of the same shape). */
 function scans(raw: RawReport = parseCheckovOutput(RECORDED), as: Record<string, string> = {}): StackScan[] {
@@ -44,11 +40,10 @@ describe("checkov report", () => {
       "CKV_AWS_136 aws_ecr_repository.api-repository/repository",
       "CKV_AWS_136 aws_ecr_repository.web-repository/repository",
     ]);
+    // The proxy entry's own findings (CKV2_AWS_19, CKV_AWS_88, the third 158/260/338); no WAF finding on an internal load balancer (CKV2_AWS_28).
     expect(staging.report.failed.map((finding) => finding.checkId).sort()).toEqual([
-      // Staging is the proxy entry's live case (DuckDNS): its internal load balancer is no WAF candidate
-      // (no CKV2_AWS_28); the entry adds CKV2_AWS_19, CKV_AWS_88, its port 80 and its log group.
-      "CKV2_AWS_19", "CKV2_AWS_20", "CKV_AWS_103", "CKV_AWS_150", "CKV_AWS_158", "CKV_AWS_158", "CKV_AWS_158", "CKV_AWS_2", "CKV_AWS_260",
-      "CKV_AWS_260", "CKV_AWS_333", "CKV_AWS_338", "CKV_AWS_338", "CKV_AWS_338", "CKV_AWS_378", "CKV_AWS_378", "CKV_AWS_88", "CKV_AWS_91",
+      "CKV2_AWS_19", "CKV2_AWS_20", "CKV_AWS_103", "CKV_AWS_150", "CKV_AWS_158", "CKV_AWS_158", "CKV_AWS_158", "CKV_AWS_2", "CKV_AWS_260", "CKV_AWS_260",
+      "CKV_AWS_333", "CKV_AWS_338", "CKV_AWS_338", "CKV_AWS_338", "CKV_AWS_378", "CKV_AWS_378", "CKV_AWS_88", "CKV_AWS_91",
     ]);
     expect(staging.report.passed.length).toBe(112);
     expect(staging.report.version).toBe("3.3.30");
@@ -69,6 +64,7 @@ describe("justifications", () => {
     expect(evaluation.stacks.map((result) => [result.stack, result.justified.length, result.unjustified.length])).toEqual([
       ["registry", 2, 0],
       ["staging", 18, 0],
+      ["production", 13, 0],
     ]);
   });
 
@@ -85,10 +81,12 @@ describe("justifications", () => {
       "stack staging: CKV_AWS_338 failed on aws_cloudwatch_log_group.entry/logs: Ensure CloudWatch log groups retains logs for at least 1 year",
       "stack staging: CKV_AWS_338 failed on aws_cloudwatch_log_group.service/api-logs: Ensure CloudWatch log groups retains logs for at least 1 year",
       "stack staging: CKV_AWS_338 failed on aws_cloudwatch_log_group.service/web-logs: Ensure CloudWatch log groups retains logs for at least 1 year",
+      "stack production: CKV_AWS_338 failed on aws_cloudwatch_log_group.service/api-logs: Ensure CloudWatch log groups retains logs for at least 1 year",
+      "stack production: CKV_AWS_338 failed on aws_cloudwatch_log_group.service/web-logs: Ensure CloudWatch log groups retains logs for at least 1 year",
     ]);
     const summary = formatSummary(evaluation, "3.3.30");
     expect(summary).toContain('{"check":"CKV_AWS_338","resource":"aws_cloudwatch_log_group.service/api-logs","reason":"<why this is acceptable>"}');
-    expect(summary).toContain("Policy FAILED (3 problems)");
+    expect(summary).toContain("Policy FAILED (5 problems)");
   });
 
   test("a justification that matches no failure is an error (the file cannot rot)", () => {
@@ -103,7 +101,8 @@ describe("justifications", () => {
   test("an entry limited to some stacks does not justify the others", () => {
     const registryOnly = COMMITTED.map((justification) => (justification.check === "CKV_AWS_333" ? { ...justification, stacks: ["registry"] } : justification));
     const evaluation = evaluate(scans(), registryOnly);
-    expect(evaluation.problems.filter((problem) => problem.includes("CKV_AWS_333"))).toHaveLength(2);
+    // Each environment's unjustified finding, and the entry that now matches nothing.
+    expect(evaluation.problems.filter((problem) => problem.includes("CKV_AWS_333"))).toHaveLength(3);
   });
 
   test("parsing errors and a stack with no checked resource fail the gate", () => {
@@ -125,6 +124,7 @@ describe("justifications", () => {
     const summary = formatSummary(evaluate(scans(), COMMITTED), "3.3.30");
     expect(summary).toMatch(/^registry +22 +63 +0 +2$/m);
     expect(summary).toMatch(/^staging +42 +112 +0 +18$/m);
+    expect(summary).toMatch(/^production +27 +74 +0 +13$/m);
     expect(summary).toContain("Policy passed");
   });
 

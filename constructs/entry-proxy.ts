@@ -22,7 +22,7 @@ import { derivedName } from "./names";
 /**
  * The Amazon Linux 2023 arm64 AMI, as AWS publishes it in SSM's public parameters: a new AMI shows
  * as a launch template change in the reviewed plan (and rolls the instance).
- * https://docs.aws.amazon.com/linux/al2023/ug/ec2.html#launch-from-ssm
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-public-parameters-ami.html
  */
 export const AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
 
@@ -33,6 +33,11 @@ export const AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-ke
  * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html
  */
 export const USER_DATA_LIMIT_BYTES = 16 * 1024;
+
+/** The in-service alarm: no instance in service for this many minutes... */
+export const ENTRY_ALARM_MINUTES = 5;
+/** ...out of the last this many. */
+export const ENTRY_ALARM_WINDOW_MINUTES = 10;
 
 /** Where cloud-init writes the files on the instance (entry/boot.sh reads them there). */
 export const ENTRY_PATHS = {
@@ -280,16 +285,18 @@ export class EntryProxy extends Construct {
     });
     this.autoScalingGroupName = group.name;
 
+    // 5 minutes without an instance in service, out of the last 10: a boot that fails again and
+    // again (each instance in service a minute or two, then replaced) trips it as well as a long outage.
     const alarm = new CloudwatchMetricAlarm(this, "in-service-alarm", {
       alarmName: derivedName.entryAlarm(props.name, "in-service"),
-      alarmDescription: `No instance of the public entry of ${props.domainName} has been in service for 5 minutes`,
+      alarmDescription: `No instance of the public entry of ${props.domainName} was in service for 5 of the last 10 minutes`,
       namespace: "AWS/AutoScaling",
       metricName: "GroupInServiceInstances",
       dimensions: { AutoScalingGroupName: group.name },
       statistic: "Minimum",
       period: 60,
-      evaluationPeriods: 5,
-      datapointsToAlarm: 5,
+      evaluationPeriods: ENTRY_ALARM_WINDOW_MINUTES,
+      datapointsToAlarm: ENTRY_ALARM_MINUTES,
       comparisonOperator: "LessThanThreshold",
       threshold: 1,
       // The group publishes every minute once its metrics are enabled: no data means no group.

@@ -3,9 +3,9 @@
 # on Amazon Linux 2023 (arm64). The user data sets the BOOT_* and ENTRY_* variables below, then runs
 # this file; it holds NO secret: the DuckDNS token is read here, from SSM, into a variable only.
 #
-#   BOOT_CADDY_VERSION            pinned Caddy release, e.g. 2.11.9 (no "v")
-#   BOOT_CADDY_SHA512             SHA-512 of caddy_<version>_linux_arm64.tar.gz, copied from the
-#                                 release's caddy_<version>_checksums.txt when the pin is bumped
+#   BOOT_CADDY_VERSION            pinned Caddy release, x.y.z (no "v"): entry/caddy-release.json's version
+#   BOOT_CADDY_SHA512             SHA-512 of caddy_<version>_linux_arm64.tar.gz: the same file's
+#                                 linux_arm64_sha512, from the release's caddy_<version>_checksums.txt
 #   BOOT_EIP_ALLOCATION_ID        the entry's Elastic IP, associated to this instance at boot
 #   BOOT_DUCKDNS_TOKEN_PARAMETER  SSM SecureString holding the DuckDNS token (empty: not DuckDNS)
 #   BOOT_LOG_GROUP                CloudWatch log group of the entry (/city-guided/<env>/entry)
@@ -38,7 +38,7 @@ fetch() { curl --fail --silent --show-error --location --proto "$PROTOCOLS" --pr
 install_caddy() {
   local version=${BOOT_CADDY_VERSION:?BOOT_CADDY_VERSION is not set}
   local pinned=${BOOT_CADDY_SHA512:-}
-  [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "BOOT_CADDY_VERSION \"$version\" is not a release version like 2.11.9"
+  [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "BOOT_CADDY_VERSION \"$version\" is not a release version x.y.z (no \"v\")"
   [[ $pinned =~ ^[0-9a-f]{128}$ ]] || fail "BOOT_CADDY_SHA512 must be the archive's SHA-512 (128 hex digits), copied from the release's checksums file"
   local archive="caddy_${version}_linux_${ARCH}.tar.gz" sums="caddy_${version}_checksums.txt"
   local work
@@ -129,12 +129,19 @@ UNIT
 
 # Every 30 s: the entry's own health, on this machine (never through the load balancer). 3 failures
 # in a row restart Caddy; 6 mark the instance unhealthy, and the Auto Scaling group replaces it.
+# Caddy is alive when its HTTPS answers /__entry/health, or, while it has no certificate (before the
+# name points at this entry, or while the CA refuses), when its HTTP port answers at all (the redirect):
+# a TLS handshake needs a certificate, even with --insecure, and a new instance would not get one
+# sooner, so a missing certificate must not start a replacement loop. Paths overridable for the test.
 write_watchdog() {
-  cat >/usr/local/bin/entry-watchdog <<WATCHDOG
+  local watchdog=${BOOT_WATCHDOG_PATH:-/usr/local/bin/entry-watchdog} units=${BOOT_SYSTEMD_DIR:-/etc/systemd/system}
+  local state=${BOOT_WATCHDOG_STATE:-/run/entry-watchdog.failures}
+  cat >"$watchdog" <<WATCHDOG
 #!/usr/bin/env bash
 set -uo pipefail
-count_file=/run/entry-watchdog.failures
-if curl --fail --silent --insecure --max-time 5 --resolve "$ENTRY_SITE_ADDRESS:443:127.0.0.1" "https://$ENTRY_SITE_ADDRESS/__entry/health" >/dev/null; then
+count_file=$state
+if curl --fail --silent --insecure --max-time 5 --output /dev/null --resolve "$ENTRY_SITE_ADDRESS:$ENTRY_HTTPS_PORT:127.0.0.1" "https://$ENTRY_SITE_ADDRESS:$ENTRY_HTTPS_PORT/__entry/health" \
+  || curl --silent --max-time 5 --output /dev/null --resolve "$ENTRY_SITE_ADDRESS:$ENTRY_HTTP_PORT:127.0.0.1" "http://$ENTRY_SITE_ADDRESS:$ENTRY_HTTP_PORT/__entry/health"; then
   echo 0 >"\$count_file"; exit 0
 fi
 failures=\$(( \$(cat "\$count_file" 2>/dev/null || echo 0) + 1 ))
@@ -143,9 +150,9 @@ echo "entry-watchdog: health check failed \$failures time(s)" >&2
 if (( failures == 3 )); then systemctl restart caddy; fi
 if (( failures >= 6 )); then aws autoscaling set-instance-health --instance-id "$INSTANCE_ID" --health-status Unhealthy; fi
 WATCHDOG
-  chmod 0755 /usr/local/bin/entry-watchdog
-  printf '[Service]\nType=oneshot\nExecStart=/usr/local/bin/entry-watchdog\n' >/etc/systemd/system/entry-watchdog.service
-  printf '[Timer]\nOnBootSec=120\nOnUnitActiveSec=30\nAccuracySec=1\n[Install]\nWantedBy=timers.target\n' >/etc/systemd/system/entry-watchdog.timer
+  chmod 0755 "$watchdog"
+  printf '[Service]\nType=oneshot\nExecStart=%s\n' "$watchdog" >"$units/entry-watchdog.service"
+  printf '[Timer]\nOnBootSec=120\nOnUnitActiveSec=30\nAccuracySec=1\n[Install]\nWantedBy=timers.target\n' >"$units/entry-watchdog.timer"
 }
 
 main() {

@@ -179,7 +179,9 @@ export class EnvironmentStack extends TerraformStack {
 
     new TerraformOutput(this, "load_balancer_dns_name", {
       value: this.loadBalancer.dnsName,
-      description: "DNS name of the load balancer (point the site's DNS record at it)",
+      description: this.entry
+        ? "DNS name of the internal load balancer (the public entry forwards to it; not reachable from the internet)"
+        : "DNS name of the load balancer (point the site's DNS record at it)",
     });
     new TerraformOutput(this, "site_url", {
       value: this.entry?.url ?? this.siteDomain?.url ?? this.loadBalancer.url,

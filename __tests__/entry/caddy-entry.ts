@@ -2,12 +2,14 @@
 // run offline) on free 127.0.0.1 ports, in front of a local upstream that plays the environment's
 // load balancer: asleep (the ALB's own 503), the site's own 503, then up (200). Asserts what a browser
 // and an API client get at each step, and what reaches the upstream (= what the wake alarm counts).
-// Needs caddy (CADDY, else .tools/bin/caddy, else PATH): a missing caddy fails. Run: npm run test:entry
+// Needs caddy of the pinned version (entry/caddy-release.json; CADDY, else .tools/bin/caddy, else PATH):
+// a missing caddy, or one of another version, fails before any check. Run: npm run test:entry
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { caddyBinary, freePort, request, startUpstream, waitFor, type Upstream } from "./harness";
+import { CADDY_PIN_FILE, readCaddyPin } from "./caddy-pin";
+import { caddyBinary, freePort, request, requirePinnedCaddy, startUpstream, waitFor, type Upstream } from "./harness";
 
 // Run from the project's root (npm run test:entry): the bundle runs from dist/, so not __dirname.
 const root = process.cwd();
@@ -184,11 +186,11 @@ function parse(body: string): Record<string, unknown> | undefined {
 }
 
 async function main(): Promise<void> {
-  const caddy = caddyBinary(root);
   if (!existsSync(caddyfile)) throw new Error(`${caddyfile} not found: run from the project's root`);
-  // `caddy version` says "unknown" for a `go install` build; the module line holds the version.
-  const built = execFileSync(caddy, ["build-info"], { encoding: "utf8" }).match(/^mod\s+github\.com\/caddyserver\/caddy\/v2\s+(\S+)/m)?.[1];
-  console.log(`caddy ${built ?? "(version unknown)"}: ${caddy}`);
+  const pin = readCaddyPin(root);
+  const caddy = caddyBinary(root, pin);
+  requirePinnedCaddy(caddy, pin);
+  console.log(`caddy v${pin.version} (the pin, ${CADDY_PIN_FILE}): ${caddy}`);
   const upstream = await startUpstream();
   try {
     const scratch = mkdtempSync(path.join(tmpdir(), "entry-validate-"));

@@ -1,18 +1,39 @@
 // What the entry's real-run test needs around Caddy: the binary, free ports, an HTTP(S) client that
 // trusts only Caddy's local CA, and an upstream that plays the environment's load balancer.
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import http, { type IncomingHttpHeaders } from "node:http";
 import https from "node:https";
 import net from "node:net";
 import path from "node:path";
+import { CADDY_PIN_FILE, caddyInstallCommand, type CaddyPin } from "./caddy-pin";
 
-export function caddyBinary(root: string): string {
+/** Where caddy is: CADDY, else .tools/bin/caddy (where `.ci/run` builds it), else PATH; exits 2 when none. */
+export function caddyBinary(root: string, pin: CaddyPin): string {
   const candidates = [process.env.CADDY, path.join(root, ".tools", "bin", "caddy")].filter((candidate): candidate is string => !!candidate);
   const found = candidates.find((candidate) => existsSync(candidate));
   if (found) return found;
   const onPath = (process.env.PATH ?? "").split(path.delimiter).map((folder) => path.join(folder, "caddy")).find((candidate) => existsSync(candidate));
   if (onPath) return onPath;
-  console.error("caddy not found: GOBIN=$PWD/.tools/bin go install github.com/caddyserver/caddy/v2/cmd/caddy@v2.11.9");
+  console.error(`caddy not found (CADDY, .tools/bin/caddy, PATH): build the pinned version ${pin.version} (${CADDY_PIN_FILE}) with\n  ${caddyInstallCommand(pin)}`);
+  process.exit(2);
+}
+
+/**
+ * The Caddy module version a binary was built from (`caddy build-info`): `mod` for a `go install`
+ * build, `dep` for a release binary (built from a wrapper module). `caddy version` says "unknown"
+ * for a `go install` build, so it is not used.
+ */
+export function caddyModuleVersion(caddy: string): string | undefined {
+  const info = execFileSync(caddy, ["build-info"], { encoding: "utf8" });
+  return info.match(/^(?:mod|dep)\s+github\.com\/caddyserver\/caddy\/v2\s+(\S+)/m)?.[1];
+}
+
+/** Exits 2 unless the binary is the pinned version: the test must run what the instances install. */
+export function requirePinnedCaddy(caddy: string, pin: CaddyPin): void {
+  const built = caddyModuleVersion(caddy);
+  if (built === `v${pin.version}`) return;
+  console.error(`${caddy} is caddy ${built ?? "of an unknown version"}, not the pinned ${pin.version} (${CADDY_PIN_FILE}): build it with\n  ${caddyInstallCommand(pin)}`);
   process.exit(2);
 }
 

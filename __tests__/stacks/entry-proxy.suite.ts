@@ -143,7 +143,7 @@ describe("proxy entry (DuckDNS)", () => {
     expect(group.depends_on).toEqual(expect.arrayContaining([ref(stack, "aws_iam_role_policy", "entry", "").slice(2, -2)]));
   });
 
-  test("an alarm tells the alerts topic when no entry instance is in service for 5 minutes; the topic accepts it", () => {
+  test("an alarm tells the alerts topic when no entry instance was in service for 5 of the last 10 minutes; the topic accepts it", () => {
     const alarm = byId(stack, "aws_cloudwatch_metric_alarm", "entry")[0];
     expect(alarm).toMatchObject({
       alarm_name: "city-guided-staging-entry-in-service",
@@ -154,9 +154,11 @@ describe("proxy entry (DuckDNS)", () => {
       comparison_operator: "LessThanThreshold",
       threshold: 1,
       period: 60,
-      evaluation_periods: 5,
+      evaluation_periods: 10,
       datapoints_to_alarm: 5,
+      treat_missing_data: "breaching",
       alarm_actions: [ref(stack, "aws_sns_topic", "alerting", "arn")],
+      ok_actions: [ref(stack, "aws_sns_topic", "alerting", "arn")],
     });
     const topicPolicy = JSON.parse(stack.resource("aws_sns_topic_policy").policy);
     const alarmArn = "arn:aws:cloudwatch:eu-west-3:123456789012:alarm:city-guided-staging-entry-in-service";
@@ -244,11 +246,14 @@ describe("proxy entry (DuckDNS)", () => {
       ENTRY_HTTPS_PORT: "443",
       ENTRY_API_RETRY_SECONDS: "30",
     });
-    // Every variable the two files name is set (their headers and bodies are the contract).
-    const named = new Set([...entryFile("boot.sh").matchAll(/\$\{?(BOOT_[A-Z0-9_]+)/g), ...entryFile("Caddyfile").matchAll(/\{\$(ENTRY_[A-Z0-9_]+)\}/g)].map((match) => match[1]));
-    // Test hooks of boot.sh, never set on the server.
-    for (const hook of ["BOOT_RELEASE_BASE_URL", "BOOT_ALLOWED_PROTOCOLS", "BOOT_INSTALL_DIR", "BOOT_ARCH", "BOOT_SOURCE_ONLY"]) named.delete(hook);
+    // The contract: the BOOT_* variables boot.sh's header lists (the others are its test hooks, with
+    // defaults for the server) and every {$ENTRY_*} the Caddyfile substitutes.
+    const boot = entryFile("boot.sh");
+    const header = boot.slice(0, boot.indexOf("set -Eeuo pipefail"));
+    const named = new Set([...header.matchAll(/^#\s+(BOOT_[A-Z0-9_]+)\s/gm), ...entryFile("Caddyfile").matchAll(/\{\$(ENTRY_[A-Z0-9_]+)\}/g)].map((match) => match[1]));
     expect([...named].sort()).toEqual(Object.keys(settingsOf(decoded.text)).sort());
+    // And every ENTRY_* the boot script itself reads is set too.
+    for (const [, variable] of boot.matchAll(/\$\{?(ENTRY_[A-Z0-9_]+)/g)) expect(Object.keys(settingsOf(decoded.text))).toContain(variable);
   });
 
   test("the files are entry/'s, byte for byte, where boot.sh expects them; runcmd runs boot.sh with the settings exported", () => {

@@ -46,6 +46,15 @@ describe("the committed environments", () => {
     expect(stacks[name].container("web").secrets).toEqual([]);
   });
 
+  test("staging is served at https://cityguided.duckdns.org by the proxy entry, its load balancer internal; production by its load balancer", () => {
+    expect(stacks.staging.json.output.site_url.value).toBe("https://cityguided.duckdns.org");
+    expect(stacks.staging.resource("aws_lb").internal).toBe(true);
+    expect(stacks.staging.resource("aws_autoscaling_group").name).toBe("city-guided-staging-entry");
+    expect(stacks.staging.resources("aws_acm_certificate")).toEqual({});
+    expect(stacks.production.resource("aws_lb").internal).toBe(false);
+    expect(stacks.production.resources("aws_autoscaling_group")).toEqual({});
+  });
+
   test("the registry adopts nothing by default (import is for the migration only)", () => {
     expect(stacks.registry.json.import).toBeUndefined();
   });
