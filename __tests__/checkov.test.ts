@@ -122,7 +122,7 @@ describe("justifications", () => {
 
   test("the summary has one row per stack: resources, passed, failed, justified", () => {
     const summary = formatSummary(evaluate(scans(), COMMITTED), "3.3.30");
-    expect(summary).toMatch(/^registry +20 +59 +0 +2$/m);
+    expect(summary).toMatch(/^registry +22 +63 +0 +2$/m);
     expect(summary).toMatch(/^staging +42 +112 +0 +18$/m);
     expect(summary).toMatch(/^production +27 +74 +0 +13$/m);
     expect(summary).toContain("Policy passed");

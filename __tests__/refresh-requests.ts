@@ -38,6 +38,11 @@ const READS: Record<string, { actions: readonly string[]; on: "arn" | "*" | ((vi
   aws_appautoscaling_policy: { actions: ["application-autoscaling:DescribeScalingPolicies"], on: "*" },
   aws_acm_certificate: { actions: ["acm:DescribeCertificate", "acm:ListTagsForCertificate"], on: "arn" },
   aws_acm_certificate_validation: { actions: ["acm:DescribeCertificate"], on: (view, resource) => view.resolve(resource.certificate_arn) },
+  aws_launch_template: { actions: ["ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions"], on: "*" },
+  aws_autoscaling_group: { actions: ["autoscaling:DescribeAutoScalingGroups"], on: "*" },
+  // The provider's read of an address also reads its domain name attribute (ptr_record).
+  aws_eip: { actions: ["ec2:DescribeAddresses", "ec2:DescribeAddressesAttribute"], on: "*" },
+  aws_iam_instance_profile: { actions: ["iam:GetInstanceProfile"], on: "arn" },
   aws_route53_record: { actions: ["route53:GetHostedZone", "route53:ListResourceRecordSets"], on: (_view, resource) => `arn:aws:route53:::hostedzone/${resource.zone_id}` },
 };
 
@@ -48,6 +53,8 @@ const DATA_READS: Record<string, { actions: readonly string[]; on: "*" | ((view:
   aws_vpc: { actions: ["ec2:DescribeVpcs"], on: "*" },
   aws_subnets: { actions: ["ec2:DescribeSubnets"], on: "*" },
   aws_subnet: { actions: ["ec2:DescribeSubnets"], on: "*" },
+  // A public parameter: AWS gives its ARN without an account (arn:aws:ssm:<region>::parameter/aws/service/...).
+  aws_ssm_parameter: { actions: ["ssm:GetParameter"], on: (view, source) => `arn:aws:ssm:${view.region}::parameter${view.dataSource("aws_ssm_parameter", source).name}` },
   aws_ecr_repository: { actions: ["ecr:DescribeRepositories", "ecr:ListTagsForResource"], on: (view, source) => view.resolve(`\${data.aws_ecr_repository.${source}.arn}`) },
 };
 

@@ -34,10 +34,15 @@ export function resolveAccount(text: string, repositoryArns: Record<string, stri
 export class StackView {
   constructor(
     private readonly resources: Resources,
-    private readonly region: string,
+    readonly region: string,
     private readonly data: Resources = {},
     private readonly registryRegion = region,
   ) {}
+
+  /** A data source's configuration (`data.<type>.<id>`). */
+  dataSource(type: string, id: string): any {
+    return this.data[type][id];
+  }
 
   arn(service: string, resource: string): string {
     // IAM ARNs and CloudWatch dashboards' have no region (Service Authorization Reference).
@@ -65,6 +70,10 @@ export class StackView {
     if (attribute === "name" || (type === "aws_iam_role" && attribute === "id")) return this.resolve(resource.name);
     if (attribute === "key_id") return `${id.toLowerCase()}-key-id`;
     if (type === "aws_security_group" && attribute === "id") return `sg-${id.toLowerCase()}`;
+    if (type === "aws_launch_template" && attribute === "id") return launchTemplateId(id);
+    if (type === "aws_launch_template" && attribute === "latest_version") return "1";
+    if (type === "aws_eip" && attribute === "allocation_id") return allocationId(id);
+    if (type === "aws_eip" && attribute === "public_ip") return "198.51.100.7";
     throw new Error(`stack-requests: attribute ${attribute} of ${type} is not modelled`);
   }
 
@@ -107,11 +116,25 @@ export class StackView {
         return this.arn("ec2", `security-group/sg-${id.toLowerCase()}`);
       case "aws_acm_certificate":
         return this.arn("acm", "certificate/01234567-89ab-cdef-0123-456789abcdef");
+      case "aws_launch_template":
+        return this.arn("ec2", `launch-template/${launchTemplateId(id)}`);
+      case "aws_eip":
+        return this.arn("ec2", `elastic-ip/${allocationId(id)}`);
+      case "aws_iam_instance_profile":
+        return this.arn("iam", `instance-profile${resource.path ?? "/"}${name()}`);
+      case "aws_autoscaling_group":
+        // Service Authorization Reference (Amazon EC2 Auto Scaling): autoScalingGroup:<uuid>:autoScalingGroupName/<name>.
+        return this.arn("autoscaling", `autoScalingGroup:0c5f2a8e-1b3d-4f6a-9e7c-2d4b6a8c0e1f:autoScalingGroupName/${name()}`);
       default:
         throw new Error(`stack-requests: the ARN of ${type} is not modelled`);
     }
   }
 }
+
+/** IDs EC2 chooses: fixed placeholders, one per logical ID. */
+const launchTemplateId = (id: string) => `lt-${hexOf(id)}`;
+const allocationId = (id: string) => `eipalloc-${hexOf(id)}`;
+const hexOf = (id: string) => Buffer.from(id).toString("hex").padEnd(17, "0").slice(0, 17);
 
 /** Resolves the references of a string of the stack (`${aws_cloudwatch_log_group.x.arn}`...). */
 export function stackResolver(json: Record<string, any>, region: string, registryRegion: string): (text: string) => string {
@@ -223,6 +246,63 @@ const CREATE: Record<string, (c: CreateContext) => void> = {
     // A change ID Route 53 chooses: not an environment's resource.
     c.on("route53:GetChange", `arn:${PARTITION}:route53:::change/C0123456789ABCDEFGHIJ`, {}, false);
   },
+  aws_iam_role_policy_attachment: (c) => {
+    const roleId = /^\$\{aws_iam_role\.([^.]+)\.name\}$/.exec(c.resource.role)![1];
+    c.on("iam:AttachRolePolicy", c.view.arnOf("aws_iam_role", roleId), { "iam:PolicyARN": c.view.resolve(c.resource.policy_arn), ...boundaryContext(c, c.resources.aws_iam_role[roleId]) });
+  },
+  aws_iam_instance_profile: (c) => {
+    const profile = byArn("aws_iam_instance_profile")(c);
+    c.on("iam:CreateInstanceProfile", profile);
+    // Default tags: CreateInstanceProfile with Tags needs iam:TagInstanceProfile.
+    c.on("iam:TagInstanceProfile", profile);
+    c.on("iam:AddRoleToInstanceProfile", profile);
+    // "The caller of this operation must be granted the PassRole permission on the IAM role" (IAM API Reference, AddRoleToInstanceProfile).
+    c.on("iam:PassRole", roleOfProfile(c, c.id), { "iam:PassedToService": "ec2.amazonaws.com" });
+  },
+  aws_eip: (c) => {
+    const address = byArn("aws_eip")(c);
+    c.on("ec2:AllocateAddress", address, c.requestTags);
+    // The tags go with the call (TagSpecifications): CreateTags for that call only, any environment's.
+    c.on("ec2:CreateTags", address, { "ec2:CreateAction": "AllocateAddress" }, false);
+    // Its destroy: the instance may hold it (DisassociateAddress), then ReleaseAddress.
+    for (const action of ["ec2:DisassociateAddress", "ec2:ReleaseAddress"]) c.on(action, address, c.resourceTags("ec2"));
+  },
+  aws_launch_template: (c) => {
+    const template = byArn("aws_launch_template")(c);
+    c.on("ec2:CreateLaunchTemplate", template, c.requestTags);
+    c.on("ec2:CreateTags", template, { "ec2:CreateAction": "CreateLaunchTemplate" }, false);
+    // A new AMI or user data: a new version, made the default (update_default_version).
+    for (const action of ["ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate", "ec2:DeleteLaunchTemplate"]) c.on(action, template, c.resourceTags("ec2"));
+  },
+  aws_autoscaling_group: (c) => {
+    const group = byArn("aws_autoscaling_group")(c);
+    const actions = ["autoscaling:CreateAutoScalingGroup", "autoscaling:UpdateAutoScalingGroup", "autoscaling:DeleteAutoScalingGroup", "autoscaling:StartInstanceRefresh"];
+    if ((c.resource.enabled_metrics ?? []).length > 0) actions.push("autoscaling:EnableMetricsCollection");
+    for (const action of actions) c.on(action, group);
+    const spec = c.resource.launch_template;
+    const templateId = /^\$\{aws_launch_template\.([^.]+)\.id\}$/.exec(spec.id)![1];
+    const templateArn = c.view.arnOf("aws_launch_template", templateId);
+    // Creating the group (and each instance refresh) checks that the caller may launch from the
+    // template (Amazon EC2 Auto Scaling User Guide, launch template permissions): RunInstances on the
+    // template, on each resource the launch makes or uses, CreateTags for its tag_specifications,
+    // PassRole for its instance profile's role.
+    const launch = { "ec2:LaunchTemplate": templateArn };
+    c.on("ec2:RunInstances", templateArn, c.resourceTags("ec2"));
+    const template = c.resources.aws_launch_template[templateId];
+    for (const resource of ["instance/i-0123456789abcdef0", "volume/vol-0123456789abcdef0", "network-interface/eni-0123456789abcdef0", "subnet/subnet-0123456789abcdef0", "security-group/sg-0123456789abcdef0"]) {
+      c.on("ec2:RunInstances", c.view.arn("ec2", resource), launch, false);
+    }
+    c.on("ec2:RunInstances", `arn:${PARTITION}:ec2:${c.view.region}::image/ami-0123456789abcdef0`, launch, false);
+    for (const spec of template.tag_specifications ?? []) {
+      const resource = { instance: "instance/i-0123456789abcdef0", volume: "volume/vol-0123456789abcdef0", "network-interface": "network-interface/eni-0123456789abcdef0" }[spec.resource_type as string];
+      if (!resource) throw new Error(`stack-requests: launch template tag specification for ${spec.resource_type} is not modelled`);
+      c.on("ec2:CreateTags", c.view.arn("ec2", resource), { "ec2:CreateAction": "RunInstances" }, false);
+    }
+    const profile = /^\$\{aws_iam_instance_profile\.([^.]+)\.arn\}$/.exec(template.iam_instance_profile.arn)![1];
+    c.on("iam:PassRole", roleOfProfile(c, profile), { "iam:PassedToService": "ec2.amazonaws.com" });
+    // The account's first group creates Auto Scaling's service-linked role.
+    c.on("iam:CreateServiceLinkedRole", c.view.arn("iam", "role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"), { "iam:AWSServiceName": "autoscaling.amazonaws.com" }, false);
+  },
   // Application Auto Scaling has no resource-level permissions for these.
   aws_appautoscaling_target: (c) => c.on("application-autoscaling:RegisterScalableTarget", "*", c.requestTags, false),
   aws_appautoscaling_policy: (c) => c.on("application-autoscaling:PutScalingPolicy", "*", {}, false),
@@ -230,6 +310,12 @@ const CREATE: Record<string, (c: CreateContext) => void> = {
 
 function boundaryContext(c: CreateContext, role: any): Record<string, string> {
   return role.permissions_boundary ? { "iam:PermissionsBoundary": c.view.resolve(role.permissions_boundary) } : {};
+}
+
+/** The role in an instance profile, as an ARN. */
+function roleOfProfile(c: CreateContext, profileId: string): string {
+  const roleId = /^\$\{aws_iam_role\.([^.]+)\.name\}$/.exec(c.resources.aws_iam_instance_profile[profileId].role)![1];
+  return c.view.arnOf("aws_iam_role", roleId);
 }
 
 function securityGroupOf(c: CreateContext): string {

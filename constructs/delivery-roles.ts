@@ -5,6 +5,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { GitHubRole } from "./github-role";
 import { readOnlyStatements, siteDomainReadStatements, stateStatements, type StateLocation } from "./plan-role-policy";
 import type { DeploySiteDomain } from "./deploy-role-policy";
+import { amiParameterArn } from "./deploy-role-entry";
 import { pushStatements } from "./push-role-policy";
 import { EnvironmentDeployRole } from "./deploy-role";
 import { ConstructPropsError } from "./errors";
@@ -21,6 +22,8 @@ export interface DeliveryEnvironment {
   readonly secrets: Pick<WorkloadScope, "ssmParameters" | "secretsManagerResources">;
   /** Its own name in a Route 53 zone: its deploy role manages the certificate and those records. @default none */
   readonly siteDomain?: DeploySiteDomain;
+  /** It has the proxy entry (entry-proxy.ts); the DuckDNS token's parameter name, which its instance role reads. @default no entry */
+  readonly entry?: { readonly tokenParameterName?: string };
 }
 
 export interface DeliveryRolesProps {
@@ -122,6 +125,7 @@ export class DeliveryRoles extends Construct {
           iam(`policy/${PROJECT_NAME_PATTERN}`),
           iam(`role${CI_ROLE_PATH}${PROJECT_NAME_PATTERN}`),
           iam(`policy${CI_ROLE_PATH}${PROJECT_NAME_PATTERN}`),
+          iam(`instance-profile/${PROJECT_NAME_PATTERN}`),
           oidc.providerArn,
         ], [arnBuilder({ ...location, region: "" })("cloudwatch", `dashboard/${PROJECT_NAME_PATTERN}`)]),
         // Only when an environment has a site domain: the policy is unchanged otherwise.
@@ -130,6 +134,10 @@ export class DeliveryRoles extends Construct {
           location.accountId,
           props.environments.flatMap((environment) => (environment.siteDomain ? [environment.siteDomain.hostedZoneId] : [])),
         ),
+        // Only when an environment has the proxy entry: the AMI's public parameter (data aws_ssm_parameter).
+        ...(props.environments.some((environment) => environment.entry !== undefined)
+          ? [{ Sid: "ReadAmiParameter", Effect: "Allow" as const, Action: ["ssm:GetParameter"], Resource: [amiParameterArn(location.partition, "*")] }]
+          : []),
       ],
     });
     output(this, "plan_role_arn", this.planRole.arn, "Role pull requests and drift detection assume (repository variable AWS_PLAN_ROLE_ARN)");
@@ -159,8 +167,10 @@ export class DeliveryRoles extends Construct {
         state: environment.state,
         repositoryArns: props.repositoryArns,
         siteDomain: environment.siteDomain,
+        entry: environment.entry !== undefined,
       },
       workloadSecrets: environment.secrets,
+      entry: environment.entry,
     });
   }
 }

@@ -2,6 +2,7 @@ import { readOnlyStatements, stateStatements, type StateLocation } from "./plan-
 import type { PolicyStatement } from "./iam-policy";
 import { arnBuilder, environmentPatterns, PROMOTION_ENVIRONMENT, type AccountLocation, type ArnBuilder, type EnvironmentPatterns } from "./names";
 import { keyStatements, securityGroupStatements } from "./deploy-role-tagged-resources";
+import { entryDeployStatements } from "./deploy-role-entry";
 
 /** What an environment's deploy role may touch. */
 export interface DeployScope extends AccountLocation {
@@ -16,6 +17,8 @@ export interface DeployScope extends AccountLocation {
   readonly workloadBoundaryArn: string;
   /** The environment's own name in a Route 53 zone (SiteDomain). @default none: no certificate or record statements */
   readonly siteDomain?: DeploySiteDomain;
+  /** The environment has the proxy entry (entry-proxy.ts): launch template, Auto Scaling group, Elastic IP, instance role and profile. @default false */
+  readonly entry?: boolean;
 }
 
 /** A site domain as the deploy role sees it: the name and its hosted zone. */
@@ -28,7 +31,7 @@ export interface DeploySiteDomain {
 export const SERVICE_LINKED_ROLE_SERVICES = ["ecs.amazonaws.com", "ecs.application-autoscaling.amazonaws.com", "elasticloadbalancing.amazonaws.com"];
 
 /** The ECS cluster and service, the task roles, the log groups. */
-function serviceStatements(patterns: EnvironmentPatterns, workloadBoundaryArn: string): PolicyStatement[] {
+function serviceStatements(patterns: EnvironmentPatterns, workloadBoundaryArn: string, entry: boolean): PolicyStatement[] {
   const roles = patterns.roles;
   return [
     {
@@ -53,7 +56,8 @@ function serviceStatements(patterns: EnvironmentPatterns, workloadBoundaryArn: s
     {
       Sid: "TaskRolesUnderBoundary",
       Effect: "Allow",
-      Action: ["iam:AttachRolePolicy", "iam:CreateRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"],
+      // No managed policy: the entry's one (Session Manager) is EntryRoleSessionManager's (deploy-role-entry.ts).
+      Action: ["iam:CreateRole", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"],
       Resource: [roles],
       Condition: { StringEquals: { "iam:PermissionsBoundary": workloadBoundaryArn } },
     },
@@ -76,7 +80,8 @@ function serviceStatements(patterns: EnvironmentPatterns, workloadBoundaryArn: s
         "logs:UntagLogGroup",
         "logs:UntagResource",
       ],
-      Resource: [patterns.logGroups],
+      // The entry's log group is not a container's: `/city-guided/<env>/entry`.
+      Resource: entry ? [patterns.logGroups, patterns.entryLogGroup] : [patterns.logGroups],
     },
   ];
 }
@@ -165,18 +170,21 @@ function trafficAndAlertStatements(patterns: EnvironmentPatterns): PolicyStateme
 export function deployStatements(scope: DeployScope): PolicyStatement[] {
   const arn = arnBuilder(scope);
   const patterns = environmentPatterns(scope.environment, arn);
-  const iamReads = [patterns.roles, patterns.policies];
+  const entry = scope.entry === true;
+  const iamReads = entry ? [patterns.roles, patterns.policies, patterns.entryInstanceProfile] : [patterns.roles, patterns.policies];
   return [
     ...stateStatements([scope.state], scope.partition, true),
     ...readOnlyStatements(scope.repositoryArns, iamReads, [patterns.dashboard]),
     // `city-guided-staging-*` would also match `city-guided-staging-eu-*`: environments never nest (DeliveryRoles refuses them).
-    ...serviceStatements(patterns, scope.workloadBoundaryArn),
+    ...serviceStatements(patterns, scope.workloadBoundaryArn, entry),
     ...trafficAndAlertStatements(patterns),
     ...securityGroupStatements(scope.environment, arn),
     ...keyStatements(scope.environment, arn),
-    ...(scope.siteDomain ? siteDomainStatements(scope, scope.siteDomain) : []),
+    // Behind the proxy entry TLS ends at the entry: the zone holds the A record only, no certificate.
+    ...(scope.siteDomain ? siteDomainStatements(scope, scope.siteDomain, !entry) : []),
+    ...(entry ? entryDeployStatements(scope, patterns, arn) : []),
     listTasksOfTheCluster(patterns),
-    ...unscopedStatements(arn),
+    ...unscopedStatements(arn, entry),
     promoteImages(scope),
   ];
 }
@@ -197,11 +205,27 @@ export function deployStatements(scope: DeployScope): PolicyStatement[] {
  * - GetChange is authorized on `change/*` (a change ID Route 53 chooses); GetHostedZone and
  *   ListResourceRecordSets on the zone.
  */
-function siteDomainStatements(scope: DeployScope, domain: DeploySiteDomain): PolicyStatement[] {
+function siteDomainStatements(scope: DeployScope, domain: DeploySiteDomain, certificate: boolean): PolicyStatement[] {
   const certificates = `arn:${scope.partition}:acm:${scope.region}:${scope.accountId}:certificate/*`;
   const zone = `arn:${scope.partition}:route53:::hostedzone/${domain.hostedZoneId}`;
   const names = "route53:ChangeResourceRecordSetsNormalizedRecordNames";
   const types = "route53:ChangeResourceRecordSetsRecordTypes";
+  const records: PolicyStatement[] = [
+    {
+      Sid: "SiteRecords",
+      Effect: "Allow",
+      Action: ["route53:ChangeResourceRecordSets"],
+      Resource: [zone],
+      Condition: {
+        "ForAllValues:StringLike": { [names]: certificate ? [domain.name, `_*.${domain.name}`] : [domain.name] },
+        "ForAllValues:StringEquals": { [types]: certificate ? ["A", "CNAME"] : ["A"] },
+        Null: { [names]: "false", [types]: "false" },
+      },
+    },
+    { Sid: "SiteZone", Effect: "Allow", Action: ["route53:GetHostedZone", "route53:ListResourceRecordSets"], Resource: [zone] },
+    { Sid: "SiteRecordChanges", Effect: "Allow", Action: ["route53:GetChange"], Resource: [`arn:${scope.partition}:route53:::change/*`] },
+  ];
+  if (!certificate) return records;
   return [
     {
       Sid: "RequestSiteCertificate",
@@ -223,19 +247,7 @@ function siteDomainStatements(scope: DeployScope, domain: DeploySiteDomain): Pol
       Resource: [certificates],
       Condition: { StringEquals: { "aws:ResourceTag/Environment": scope.environment } },
     },
-    {
-      Sid: "SiteRecords",
-      Effect: "Allow",
-      Action: ["route53:ChangeResourceRecordSets"],
-      Resource: [zone],
-      Condition: {
-        "ForAllValues:StringLike": { [names]: [domain.name, `_*.${domain.name}`] },
-        "ForAllValues:StringEquals": { [types]: ["A", "CNAME"] },
-        Null: { [names]: "false", [types]: "false" },
-      },
-    },
-    { Sid: "SiteZone", Effect: "Allow", Action: ["route53:GetHostedZone", "route53:ListResourceRecordSets"], Resource: [zone] },
-    { Sid: "SiteRecordChanges", Effect: "Allow", Action: ["route53:GetChange"], Resource: [`arn:${scope.partition}:route53:::change/*`] },
+    ...records,
   ];
 }
 
@@ -269,7 +281,7 @@ function promoteImages(scope: DeployScope): PolicyStatement {
 }
 
 /** Actions IAM cannot scope to the environment's resources. */
-function unscopedStatements(arn: ArnBuilder): PolicyStatement[] {
+function unscopedStatements(arn: ArnBuilder, entry: boolean): PolicyStatement[] {
   return [
     {
       // Application Auto Scaling names scalable targets by random IDs: no name-based resource ARN exists.
@@ -297,7 +309,8 @@ function unscopedStatements(arn: ArnBuilder): PolicyStatement[] {
       Effect: "Allow",
       Action: ["iam:CreateServiceLinkedRole"],
       Resource: [arn("iam", "role/aws-service-role/*")],
-      Condition: { StringEquals: { "iam:AWSServiceName": SERVICE_LINKED_ROLE_SERVICES } },
+      // The proxy entry's group: the account's first one creates Auto Scaling's (AWSServiceRoleForAutoScaling).
+      Condition: { StringEquals: { "iam:AWSServiceName": entry ? [...SERVICE_LINKED_ROLE_SERVICES, "autoscaling.amazonaws.com"] : SERVICE_LINKED_ROLE_SERVICES } },
     },
   ];
 }

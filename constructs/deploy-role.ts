@@ -21,6 +21,8 @@ export interface EnvironmentDeployRoleProps {
   readonly scope: Omit<DeployScope, "workloadBoundaryArn">;
   /** Secrets the environment's containers reference: with its name patterns, they make the workload boundary (workload-boundary.ts). */
   readonly workloadSecrets: Pick<WorkloadScope, "ssmParameters" | "secretsManagerResources">;
+  /** The environment's proxy entry: the workload boundary also caps its instance role. @default no entry */
+  readonly entry?: WorkloadScope["entry"];
 }
 
 /**
@@ -41,8 +43,8 @@ export class EnvironmentDeployRole extends Construct {
     this.workloadBoundary = managedPolicy(this, "workload-boundary", {
       name: workloadBoundaryName(environment),
       path: "/",
-      description: `The most that the ECS task and execution roles of ${environment} may do`,
-      statements: workloadBoundaryStatements({ ...props.scope, ...props.workloadSecrets }),
+      description: props.entry ? `The most that the ECS task and execution roles and the entry instance role of ${environment} may do` : `The most that the ECS task and execution roles of ${environment} may do`,
+      statements: workloadBoundaryStatements({ ...props.scope, ...props.workloadSecrets, entry: props.entry }),
     });
     const statements = deployStatements({
       ...props.scope,
@@ -94,7 +96,60 @@ export function boundaryStatements(statements: readonly PolicyStatement[]): Poli
   const isIam = (statement: PolicyStatement) => statement.Action.some((action) => action.startsWith("iam:"));
   const allows = statements.filter((statement) => statement.Effect === "Allow");
   const ceiling = [...new Set(allows.filter((statement) => !isIam(statement)).flatMap((statement) => statement.Action))].sort();
-  return [{ Sid: "Ceiling", Effect: "Allow", Action: ceiling, Resource: "*" }, ...allows.filter(isIam)];
+  // IAM statements grouped by their condition (IAM's size limit on a managed policy): each IAM
+  // action authorizes one resource type (Service Authorization Reference, IAM), so an action paired
+  // with another type's pattern in the union (iam:GetRole on a policy, iam:CreateInstanceProfile
+  // on a role) matches no request. iam:PolicyARN is dropped: the boundary lets the role attach a
+  // managed policy to its environment's roles only under the workload boundary, as before the
+  // entry; its own policy (EntryRoleSessionManager) names the one policy it attaches.
+  //
+  // iam:PassRole statements become one, with their services together: the boundary lets the role
+  // pass its environment's roles to ECS tasks and to EC2; its own policy passes the task roles to
+  // ECS tasks only and the entry role to EC2 only (PassTaskRoles, PassEntryRole).
+  const groups = new Map<string, PolicyStatement>();
+  for (const statement of mergePassRole(allows.filter(isIam))) {
+    const condition = withoutPolicyArn(statement.Condition);
+    const key = JSON.stringify(condition ?? null);
+    const group = groups.get(key);
+    const resources = [statement.Resource].flat().filter((resource): resource is string => resource !== undefined);
+    if (!group) {
+      groups.set(key, { Sid: statement.Sid, Effect: "Allow", Action: [...statement.Action], Resource: resources, ...(condition ? { Condition: condition } : {}) });
+    } else {
+      groups.set(key, { ...group, Action: [...new Set([...group.Action, ...statement.Action])].sort(), Resource: [...new Set([...[group.Resource].flat(), ...resources])] as string[] });
+    }
+  }
+  // A resource matched by a pattern of the same statement adds nothing (the entry role, under `role/<prefix>-*`).
+  const compact = [...groups.values()].map((statement, index) => {
+    const resources = [statement.Resource].flat() as string[];
+    const covered = (resource: string) => resources.some((pattern) => pattern !== resource && pattern.endsWith("*") && resource.startsWith(pattern.slice(0, -1)));
+    // Short Sids (the size limit): the role's own policy names each statement.
+    return { ...statement, Sid: `Iam${index + 1}`, Resource: resources.filter((resource) => !covered(resource)) };
+  });
+  return [{ Sid: "Ceiling", Effect: "Allow", Action: ceiling, Resource: "*" }, ...compact];
+}
+
+function mergePassRole(statements: readonly PolicyStatement[]): PolicyStatement[] {
+  const isPassRole = (statement: PolicyStatement) => statement.Action.length === 1 && statement.Action[0] === "iam:PassRole";
+  const passes = statements.filter(isPassRole);
+  const services = passes.flatMap((statement) => [statement.Condition?.StringEquals?.["iam:PassedToService"] ?? []].flat());
+  if (passes.length < 2 || passes.some((statement) => JSON.stringify(Object.keys(statement.Condition ?? {})) !== JSON.stringify(["StringEquals"]))) return [...statements];
+  const merged: PolicyStatement = {
+    Sid: passes[0].Sid,
+    Effect: "Allow",
+    Action: ["iam:PassRole"],
+    Resource: [...new Set(passes.flatMap((statement) => [statement.Resource].flat() as string[]))],
+    Condition: { StringEquals: { "iam:PassedToService": [...new Set(services)].sort() } },
+  };
+  return statements.flatMap((statement) => (statement === passes[0] ? [merged] : isPassRole(statement) ? [] : [statement]));
+}
+
+function withoutPolicyArn(condition: PolicyStatement["Condition"]): PolicyStatement["Condition"] {
+  if (!condition) return undefined;
+  const kept = Object.entries(condition).flatMap(([operator, keys]) => {
+    const rest = Object.fromEntries(Object.entries(keys as Record<string, unknown>).filter(([key]) => key !== "iam:PolicyARN"));
+    return Object.keys(rest).length > 0 ? [[operator, rest]] : [];
+  });
+  return kept.length > 0 ? (Object.fromEntries(kept) as PolicyStatement["Condition"]) : undefined;
 }
 
 /** Statements packed in order into documents that each fit the limit. */

@@ -42,6 +42,7 @@ export function stateStatements(states: readonly StateLocation[], partition: str
 export const DESCRIBE_ACTIONS: readonly string[] = [
   "application-autoscaling:Describe*",
   "application-autoscaling:ListTagsForResource",
+  "autoscaling:Describe*",
   "cloudwatch:DescribeAlarms",
   "cloudwatch:ListTagsForResource",
   "ec2:Describe*",
@@ -83,6 +84,7 @@ export function readOnlyStatements(repositoryArns: readonly string[], iamResourc
       Sid: "ReadProjectIam",
       Effect: "Allow",
       Action: [
+        "iam:GetInstanceProfile",
         "iam:GetOpenIDConnectProvider",
         "iam:GetPolicy",
         "iam:GetPolicyVersion",

@@ -47,6 +47,8 @@ export class RegistryStack extends TerraformStack {
         state: { bucket: environment.stateBucket, key: stateKey(environment.name) },
         secrets: workloadSecrets(CONTAINER_NAMES.flatMap((name) => environment.containers[name].secrets.map((secret) => secret.reference))),
         siteDomain: environment.domain?.dns === "route53" ? { name: environment.domain.name, hostedZoneId: environment.domain.route53ZoneId } : undefined,
+        // The entry reads the DuckDNS token only when DuckDNS holds the name (as the environment stack wires it).
+        entry: environment.entryProxy === undefined ? undefined : { tokenParameterName: environment.domain?.dns === "duckdns" ? environment.entryProxy.duckDnsTokenParameter : undefined },
       })),
       appRepository: config.github.appRepository,
       infraRepository: config.github.infraRepository,

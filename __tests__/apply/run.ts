@@ -6,7 +6,8 @@
  * - each stack re-planned (-detailed-exitcode) shows exactly the gaps in emulator-gaps.json;
  * - a new image tag plans as: task definition replaced, old revision kept, service updated, nothing else;
  * - a destroy of `registry` is refused by prevent_destroy;
- * - one more environment, `site`, with a Route 53 domain, applies and re-plans clean (site-domain.ts).
+ * - two more environments with a Route 53 domain, `site` (load-balancer entry) and `siteproxy` (proxy
+ *   entry), apply and re-plan clean (site-domain.ts); the committed staging is the DuckDNS proxy entry.
  * `--record` also writes the plans as the plan guard's fixtures (scripts/record-plan-fixtures.sh).
  * Prints each step's time. Needs terraform, moto and the provider (TF_PROVIDER_MIRROR or the registry).
  */
@@ -19,7 +20,7 @@ import { startEmulator, type Emulator } from "../emulator/moto";
 import gapList from "./emulator-gaps.json";
 import { checkImageTagChange, compareWithGaps, type EmulatorGap, type JsonPlan } from "./plan-checks";
 import { recordFixtures } from "./record";
-import { applySiteDomain, SITE_STACK } from "./site-domain";
+import { applySiteDomain, SITE_PROXY_STACK, SITE_STACK } from "./site-domain";
 import { synthesize } from "./synth";
 import { CheckFailure, prepareStack, terraformOk, writeCliConfig } from "./terraform";
 
@@ -150,7 +151,8 @@ async function main(): Promise<void> {
   console.log(`test:apply: ${version.stdout.split("\n")[0]}, provider from ${process.env.TF_PROVIDER_MIRROR ?? "registry.terraform.io"}`);
   const emulator = await timed("start the patched moto server", () =>
     // A DNS-validated certificate is issued at once (moto's acm models: PENDING_VALIDATION until this many seconds).
-    startEmulator({ MOTO_ACM_VALIDATION_WAIT: "0" }).catch((error: Error) => {
+    // AWS managed policies (the entry role attaches AmazonSSMManagedInstanceCore): moto loads them only when asked.
+    startEmulator({ MOTO_ACM_VALIDATION_WAIT: "0", MOTO_IAM_LOAD_MANAGED_POLICIES: "true" }).catch((error: Error) => {
       throw new CheckFailure(`cannot start the emulator: ${error.message}`);
     }),
   );
@@ -164,7 +166,7 @@ async function main(): Promise<void> {
     if (!process.env.KEEP_SCRATCH) rmSync(scratch, { recursive: true, force: true });
     else writeFileSync(join(scratch, "emulator.log"), emulator.log());
   }
-  console.log(`test:apply: passed (${["registry", ...environments, SITE_STACK].join(", ")}) in ${elapsed(started)}`);
+  console.log(`test:apply: passed (${["registry", ...environments, SITE_STACK, SITE_PROXY_STACK].join(", ")}) in ${elapsed(started)}`);
 }
 
 main().catch((error) => {

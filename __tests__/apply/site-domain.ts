@@ -6,9 +6,11 @@ import { compareWithGaps, type EmulatorGap, type JsonPlan } from "./plan-checks"
 import { synthesize } from "./synth";
 import { CheckFailure, prepareStack, terraformOk } from "./terraform";
 
-/** The stack applied with a site domain: production's configuration under another name (its resources must not collide). */
+/** The stacks applied with a site domain: production's configuration under other names (their resources must not collide). */
 export const SITE_STACK = "site";
-const SITE_DOMAIN = "www.example.com";
+/** The same zone, through the proxy entry (an A record to its Elastic IP; TLS at the entry, so no certificate). */
+export const SITE_PROXY_STACK = "siteproxy";
+const SITE_DOMAINS: Record<string, string> = { [SITE_STACK]: "www.example.com", [SITE_PROXY_STACK]: "proxy.example.com" };
 
 interface SiteContext {
   readonly cliConfig: string;
@@ -16,11 +18,13 @@ interface SiteContext {
 }
 
 /**
- * The committed envs set no domain, so this applies one more environment, configured with a
- * Route 53 zone: a hosted zone is created first (in a scratch Terraform folder: the stacks only
- * reference a zone), then the `site` stack with the certificate, its validation record, the wait
- * for validation (the emulator issues a DNS-validated certificate after MOTO_ACM_VALIDATION_WAIT
- * seconds, 0 here), the HTTPS listener and the alias record; then a re-plan must show the gaps only.
+ * The committed envs set no Route 53 domain, so this applies two more environments in one Route 53
+ * zone: a hosted zone is created first (in a scratch Terraform folder: the stacks only reference a
+ * zone), then side by side the `site` stack (load-balancer entry: the certificate, its validation
+ * record, the wait for validation (the emulator issues a DNS-validated certificate after
+ * MOTO_ACM_VALIDATION_WAIT seconds, 0 here), the HTTPS listener and the alias record) and the
+ * `siteproxy` stack (the proxy entry: the A record to its Elastic IP); then each re-plan must show
+ * the gaps only.
  */
 export async function applySiteDomain(context: SiteContext, endpoint: string, imageTag: string, gaps: EmulatorGap[]): Promise<string[]> {
   const zoneId = await createZone(context, endpoint);
@@ -28,35 +32,43 @@ export async function applySiteDomain(context: SiteContext, endpoint: string, im
   try {
     synthesize(outdir, (config) => {
       const production = config.environments.find((environment) => environment.name === "production");
-      if (!production) throw new CheckFailure("site domain: the committed envs have no production environment to copy");
-      const site: EnvironmentConfig = { ...production, name: SITE_STACK, domain: { name: SITE_DOMAIN, dns: "route53", route53ZoneId: zoneId } };
-      return { ...config, environments: [...config.environments, site] };
+      const proxy = config.environments.find((environment) => environment.entryProxy !== undefined);
+      if (!production || !proxy) throw new CheckFailure("site domain: the committed envs have no production environment, or none with the proxy entry, to copy");
+      const domain = (stack: string) => ({ name: SITE_DOMAINS[stack], dns: "route53" as const, route53ZoneId: zoneId });
+      const site: EnvironmentConfig = { ...production, name: SITE_STACK, domain: domain(SITE_STACK) };
+      // Production's service (it never sleeps) with the committed proxy entry's settings.
+      const siteProxy: EnvironmentConfig = { ...production, name: SITE_PROXY_STACK, domain: domain(SITE_PROXY_STACK), entryProxy: proxy.entryProxy };
+      return { ...config, environments: [...config.environments, site, siteProxy] };
     });
-    const folder = context.folder(SITE_STACK);
-    prepareStack(folder, readFileSync(join(outdir, "stacks", SITE_STACK, "cdk.tf.json"), "utf8"), endpoint);
+    for (const stack of [SITE_STACK, SITE_PROXY_STACK]) prepareStack(context.folder(stack), readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"), endpoint);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
-  const folder = context.folder(SITE_STACK);
-  await terraformOk(folder, ["init", "-input=false"], context.cliConfig, `${SITE_STACK}: init`);
-  const applied = await terraformOk(folder, ["apply", "-input=false", "-auto-approve", `-var=image_tag=${imageTag}`], context.cliConfig, `${SITE_STACK}: apply`);
-  console.log(`test:apply: ${SITE_STACK} (Route 53 domain): ${applied.stdout.match(/Apply complete! Resources: .*/)?.[0] ?? "applied"}`);
+  return (await Promise.all([SITE_STACK, SITE_PROXY_STACK].map((stack) => applySite(context, stack, imageTag, gaps)))).flat();
+}
+
+async function applySite(context: SiteContext, stack: string, imageTag: string, gaps: EmulatorGap[]): Promise<string[]> {
+  const siteDomain = SITE_DOMAINS[stack];
+  const folder = context.folder(stack);
+  await terraformOk(folder, ["init", "-input=false"], context.cliConfig, `${stack}: init`);
+  const applied = await terraformOk(folder, ["apply", "-input=false", "-auto-approve", `-var=image_tag=${imageTag}`], context.cliConfig, `${stack}: apply`);
+  console.log(`test:apply: ${stack} (Route 53 domain${stack === SITE_PROXY_STACK ? ", proxy entry" : ""}): ${applied.stdout.match(/Apply complete! Resources: .*/)?.[0] ?? "applied"}`);
   const problems: string[] = [];
-  const url = (await terraformOk(folder, ["output", "-raw", "site_url"], context.cliConfig, `${SITE_STACK}: output site_url`)).stdout.trim();
-  if (url !== `https://${SITE_DOMAIN}`) problems.push(`${SITE_STACK}: site_url is "${url}", not https://${SITE_DOMAIN}`);
+  const url = (await terraformOk(folder, ["output", "-raw", "site_url"], context.cliConfig, `${stack}: output site_url`)).stdout.trim();
+  if (url !== `https://${siteDomain}`) problems.push(`${stack}: site_url is "${url}", not https://${siteDomain}`);
   const replan = await terraformOk(
     folder,
     ["plan", "-input=false", "-lock=false", "-detailed-exitcode", "-out=plan-replan", `-var=image_tag=${imageTag}`],
     context.cliConfig,
-    `${SITE_STACK}: re-plan`,
+    `${stack}: re-plan`,
     [0, 2],
   );
-  const json = JSON.parse((await terraformOk(folder, ["show", "-json", "plan-replan"], context.cliConfig, `${SITE_STACK}: show re-plan`)).stdout) as JsonPlan;
-  problems.push(...compareWithGaps(SITE_STACK, json, gaps));
-  if (replan.exitCode === 2 && problems.length === 0 && !gaps.some((gap) => gap.stacks.includes(SITE_STACK))) {
-    problems.push(`${SITE_STACK}: the re-plan exits 2 (changes) with no resource change listed: an output changes`);
+  const json = JSON.parse((await terraformOk(folder, ["show", "-json", "plan-replan"], context.cliConfig, `${stack}: show re-plan`)).stdout) as JsonPlan;
+  problems.push(...compareWithGaps(stack, json, gaps));
+  if (replan.exitCode === 2 && problems.length === 0 && !gaps.some((gap) => gap.stacks.includes(stack))) {
+    problems.push(`${stack}: the re-plan exits 2 (changes) with no resource change listed: an output changes`);
   }
-  if (problems.length === 0) console.log(`test:apply: ${SITE_STACK}: re-plan shows exactly the ${gaps.filter((gap) => gap.stacks.includes(SITE_STACK)).length} listed emulator gaps`);
+  if (problems.length === 0) console.log(`test:apply: ${stack}: re-plan shows exactly the ${gaps.filter((gap) => gap.stacks.includes(stack)).length} listed emulator gaps`);
   return problems;
 }
 

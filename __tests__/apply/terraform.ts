@@ -6,6 +6,7 @@ import { join } from "node:path";
 const SERVICES = [
   "acm",
   "applicationautoscaling",
+  "autoscaling",
   "cloudwatch",
   "ec2",
   "ecr",

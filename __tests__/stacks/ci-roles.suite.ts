@@ -120,7 +120,7 @@ describe("pipeline roles' scope", () => {
 
     test("creates or changes role permissions only under the workload boundary", () => {
       const underBoundary = granting(policy, "iam:CreateRole");
-      expect(underBoundary.Action).toEqual(expect.arrayContaining(["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary"]));
+      expect(underBoundary.Action).toEqual(expect.arrayContaining(["iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"]));
       expect(underBoundary.Condition!.StringEquals["iam:PermissionsBoundary"]).toMatch(/:policy\/city-guided-staging-workload-boundary$/);
       expect(allStatements(policy)).not.toContain("iam:DeleteRolePermissionsBoundary");
       expect(allStatements(policy)).not.toContain("iam:UpdateAssumeRolePolicy");

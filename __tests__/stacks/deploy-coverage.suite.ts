@@ -27,8 +27,10 @@ const COVERAGE_ENVIRONMENTS: Record<string, string> = {
   production: "INFRA_MIN_CAPACITY=1\nINFRA_DOMAIN=www.example.com\nINFRA_ROUTE53_ZONE_ID=Z0123456789ABCDEFGHIJ\nINFRA_ENTRY=load-balancer",
   // Another environment's name in the same zone: neither deploy role may change the other's records.
   b1: "INFRA_MIN_CAPACITY=1\nINFRA_DOMAIN=b1.example.com\nINFRA_ROUTE53_ZONE_ID=Z0123456789ABCDEFGHIJ\nINFRA_ENTRY=load-balancer",
-  staging2: "INFRA_AWS_REGION=eu-central-1\nINFRA_MIN_CAPACITY=0",
-  b10: "INFRA_MIN_CAPACITY=0\nINFRA_MAX_CAPACITY=2",
+  // The proxy entry on DuckDNS (the live case: the instance reads the token's parameter), in another region.
+  staging2: "INFRA_AWS_REGION=eu-central-1\nINFRA_MIN_CAPACITY=0\nINFRA_DOMAIN=staging2.duckdns.org\nINFRA_DNS=duckdns\nINFRA_ENTRY=proxy\nINFRA_ENTRY_DUCKDNS_TOKEN_PARAMETER=/city-guided/staging2/DUCKDNS_TOKEN\nINFRA_ENTRY_ACME_EMAIL=ops@example.com",
+  // The proxy entry in the same Route 53 zone as production and b1 (an A record to its Elastic IP).
+  b10: "INFRA_MIN_CAPACITY=0\nINFRA_MAX_CAPACITY=2\nINFRA_DOMAIN=b10.example.com\nINFRA_ROUTE53_ZONE_ID=Z0123456789ABCDEFGHIJ\nINFRA_ENTRY=proxy\nINFRA_ENTRY_ACME_EMAIL=ops@example.com",
 };
 
 /** The policies of the registry stack's roles, with the account and the repositories resolved. */
@@ -94,12 +96,23 @@ function workloadFailures(stack: SynthesizedStack, environment: EnvironmentConfi
     for (const statement of statements) {
       for (const action of statement.Action) {
         for (const resource of [statement.Resource ?? []].flat()) {
-          if (evaluate(boundary, { action, resource }) !== "allowed") failures.push(`${environment.name} task role: ${action} on ${resource} is outside the workload boundary`);
+          // The role's request meets its own statement's conditions (the entry's instance carries its environment's tag).
+          if (evaluate(boundary, { action, resource, context: ownConditions(statement) }) !== "allowed") failures.push(`${environment.name} task role: ${action} on ${resource} is outside the workload boundary`);
         }
       }
     }
   }
   return failures;
+}
+
+/** A request that meets a statement's single-valued equality conditions: those keys, those values. */
+function ownConditions(statement: Statement): Record<string, string> {
+  const context: Record<string, string> = {};
+  for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
+    if (!["StringEquals", "ArnEquals", "StringLike", "ArnLike"].includes(operator)) throw new Error(`workload boundary check: condition operator ${operator} of a task role is not modelled`);
+    for (const [key, value] of Object.entries(keys as Record<string, string | string[]>)) context[key] = [value].flat()[0];
+  }
+  return context;
 }
 
 let coveredProject: ReturnType<typeof project> | undefined;
@@ -359,5 +372,69 @@ describe("the declared calls are the calls the files make", () => {
   test("every declared call is still made by its file", () => {
     const stale = PIPELINE_CALLS.filter((call) => !call.caller.startsWith("terraform ") && !readFileSync(call.caller, "utf8").includes(call.command.replace(/^(crane|docker\/build-push-action) .*/, "$1")));
     expect(stale.map((call) => `${call.caller}: ${call.command}`)).toEqual([]);
+  });
+});
+
+describe("the proxy entry's grants (issue 13): only what its resources need", () => {
+  const policiesOf = () => new PipelinePolicies(covered().stacks.registry, covered().config.registry.region);
+  const statementsWith = (statements: Statement[], action: string) => statements.filter((statement) => statement.Effect === "Allow" && statement.Action.includes(action));
+
+  test("iam:PassRole to EC2 reaches the entry role only; without the entry, no PassRole to EC2 at all", () => {
+    for (const environment of covered().config.environments) {
+      const { identity } = policiesOf().of("deploy", environment.name);
+      const toEc2 = statementsWith(identity, "iam:PassRole").filter((statement) => JSON.stringify(statement.Condition).includes("ec2.amazonaws.com"));
+      const expected = environment.entryProxy ? [[`arn:aws:iam::${ACCOUNT}:role/city-guided-${environment.name}-entry`]] : [];
+      expect({ environment: environment.name, resources: toEc2.map((statement) => [statement.Resource].flat()) }).toEqual({ environment: environment.name, resources: expected });
+    }
+  });
+
+  test("the one managed policy it may attach is AmazonSSMManagedInstanceCore, to the entry role, under the workload boundary", () => {
+    const { identity } = policiesOf().of("deploy", "b10");
+    const attach = statementsWith(identity, "iam:AttachRolePolicy");
+    expect(attach).toHaveLength(1);
+    expect(attach[0].Condition).toEqual({
+      ArnEquals: { "iam:PolicyARN": "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" },
+      StringEquals: { "iam:PermissionsBoundary": `arn:aws:iam::${ACCOUNT}:policy/city-guided-b10-workload-boundary` },
+    });
+    const request = (policyArn: string) => ({ action: "iam:AttachRolePolicy", resource: `arn:aws:iam::${ACCOUNT}:role/city-guided-b10-entry`, context: { "iam:PolicyARN": policyArn, "iam:PermissionsBoundary": `arn:aws:iam::${ACCOUNT}:policy/city-guided-b10-workload-boundary` } });
+    const { boundary } = policiesOf().of("deploy", "b10");
+    expect(decide(identity, boundary, request("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"))).toBe("allowed");
+    expect(decide(identity, boundary, request("arn:aws:iam::aws:policy/AdministratorAccess"))).toBe("implicit deny");
+    // Environments without the entry attach no managed policy.
+    expect(statementsWith(policiesOf().of("deploy", "production").identity, "iam:AttachRolePolicy")).toEqual([]);
+  });
+
+  test("the workload boundary lets the entry's instance use Session Manager, and lets no environment's task role do so", () => {
+    for (const environment of covered().config.environments) {
+      const boundary = policiesOf().workloadBoundary(environment.name);
+      const decision = evaluate(boundary, { action: "ssmmessages:OpenControlChannel", resource: "*" });
+      expect({ environment: environment.name, decision }).toEqual({ environment: environment.name, decision: environment.entryProxy ? "allowed" : "implicit deny" });
+    }
+    // The token's parameter of its own environment only.
+    const boundary = policiesOf().workloadBoundary("staging2");
+    expect(evaluate(boundary, { action: "ssm:GetParameter", resource: `arn:aws:ssm:eu-central-1:${ACCOUNT}:parameter/city-guided/staging2/DUCKDNS_TOKEN` })).toBe("allowed");
+    expect(evaluate(boundary, { action: "ec2:AssociateAddress", resource: `arn:aws:ec2:eu-central-1:${ACCOUNT}:instance/i-0123456789abcdef0`, context: { "aws:ResourceTag/Environment": "b10" } })).toBe("implicit deny");
+  });
+
+  test("a proxy entry on Route 53 gets no certificate statement, and changes only A records of its name", () => {
+    const { identity, boundary } = policiesOf().of("deploy", "b10");
+    expect(statementsWith(identity, "acm:RequestCertificate")).toEqual([]);
+    const change = (name: string, type: string) => ({
+      action: "route53:ChangeResourceRecordSets",
+      resource: "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ",
+      context: { "route53:ChangeResourceRecordSetsNormalizedRecordNames": name, "route53:ChangeResourceRecordSetsRecordTypes": type },
+    });
+    expect(decide(identity, boundary, change("b10.example.com", "A"))).toBe("allowed");
+    expect(decide(identity, boundary, change("b10.example.com", "CNAME"))).toBe("implicit deny");
+    expect(decide(identity, boundary, change("b1.example.com", "A"))).toBe("implicit deny");
+  });
+
+  test("the deploy boundary of a proxy entry on Route 53 fits IAM's managed policy limit with a 16-character environment name", () => {
+    const long = "abcdefghijklmnop";
+    const { stacks } = project({ [long]: "INFRA_MIN_CAPACITY=0\nINFRA_DOMAIN=www.example.com\nINFRA_ROUTE53_ZONE_ID=Z0123456789ABCDEFGHIJ\nINFRA_ENTRY=proxy\nINFRA_ENTRY_ACME_EMAIL=ops@example.com" });
+    // The synth refuses a policy above the limit (deploy-role.ts): reaching here is the check; the boundary holds the ceiling and four IAM statements.
+    const boundary = managedPolicy(stacks.registry, environmentNames(long).deployBoundary);
+    expect(boundary.map((statement) => statement.Sid)).toEqual(["Ceiling", "Iam1", "Iam2", "Iam3", "Iam4"]);
+    expect(boundary.find((statement) => statement.Action.includes("iam:PassRole"))!.Condition).toEqual({ StringEquals: { "iam:PassedToService": ["ec2.amazonaws.com", "ecs-tasks.amazonaws.com"] } });
   });
 });
