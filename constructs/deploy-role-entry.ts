@@ -16,25 +16,6 @@ import { environmentNames, PROJECT, type ArnBuilder, type EnvironmentPatterns } 
  * (refresh-requests.ts), update (new launch template version, instance refresh) and delete.
  */
 
-/** The AWS managed policy the entry's role carries for Session Manager (entry-proxy.ts). */
-export const SESSION_MANAGER_POLICY = "AmazonSSMManagedInstanceCore";
-
-/**
- * Session Manager's actions on the instance side: the AWS managed policy AWSCloud9SSMInstanceProfile
- * is exactly these, on "*" (AWS Managed Policy Reference,
- * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSCloud9SSMInstanceProfile.html;
- * Systems Manager User Guide, "Step 2: Verify or add instance permissions for Session Manager").
- * AmazonSSMManagedInstanceCore grants more (Run Command, inventory, patching, parameters): the
- * workload boundary keeps only these, so a session works and nothing else of that policy does.
- */
-export const SESSION_MANAGER_ACTIONS = [
-  "ssm:UpdateInstanceInformation",
-  "ssmmessages:CreateControlChannel",
-  "ssmmessages:CreateDataChannel",
-  "ssmmessages:OpenControlChannel",
-  "ssmmessages:OpenDataChannel",
-];
-
 /** The public AMI parameter's ARN pattern: AWS's public parameters have no account in their ARN (`arn:aws:ssm:<region>::parameter/aws/service/...`). */
 export function amiParameterArn(partition: string, region: string): string {
   // `*` also matches the empty account; no account can create a parameter under /aws/ (reserved).
@@ -121,17 +102,6 @@ export function entryDeployStatements(scope: EntryDeployScope, patterns: Environ
       Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
     },
     {
-      // The one managed policy the entry role carries, and only with the workload boundary on it.
-      Sid: "EntryRoleSessionManager",
-      Effect: "Allow",
-      Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
-      Resource: [entryRole],
-      Condition: {
-        ArnEquals: { "iam:PolicyARN": `arn:${scope.partition}:iam::aws:policy/${SESSION_MANAGER_POLICY}` },
-        StringEquals: { "iam:PermissionsBoundary": scope.workloadBoundaryArn },
-      },
-    },
-    {
       Sid: "EntryInstanceProfile",
       Effect: "Allow",
       Action: [
@@ -172,7 +142,7 @@ export function entryDeployStatements(scope: EntryDeployScope, patterns: Environ
 export function entryBoundaryStatements(scope: { environment: string; partition: string; region: string; accountId: string; tokenParameterName?: string }): PolicyStatement[] {
   const names = environmentNames(scope.environment);
   return [
-    // The instance role's inline policy, with any allocation ID (the address is created with the stack).
+    // The instance role's inline policy (Session Manager's actions included), with any allocation ID (the address is created with the stack).
     ...entryInstanceStatements({
       partition: scope.partition,
       region: scope.region,
@@ -183,6 +153,5 @@ export function entryBoundaryStatements(scope: { environment: string; partition:
       logGroupName: names.entryLogGroup,
       tokenParameterName: scope.tokenParameterName,
     }),
-    { Sid: "SessionManager", Effect: "Allow", Action: SESSION_MANAGER_ACTIONS, Resource: "*" },
   ];
 }

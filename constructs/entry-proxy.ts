@@ -8,7 +8,6 @@ import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -122,8 +121,7 @@ export interface EntryInstanceAccess {
 }
 
 /**
- * The instance role's statements (besides AmazonSSMManagedInstanceCore, attached for Session
- * Manager). Resource types per the Service Authorization Reference: ec2:AssociateAddress
+ * The instance role's statements: Session Manager's, and the entry's own. Resource types per the Service Authorization Reference: ec2:AssociateAddress
  * authorizes the elastic-ip and the instance (and its network-interface);
  * ec2:DescribeAddresses has no resource type ("*"); ssm:GetParameter the parameter;
  * autoscaling:SetInstanceHealth the autoScalingGroup; logs:CreateLogStream the log group and
@@ -132,10 +130,30 @@ export interface EntryInstanceAccess {
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2autoscaling.html
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html
  */
+/**
+ * Session Manager's actions on the instance side, on "*": exactly the AWS managed policy
+ * AWSCloud9SSMInstanceProfile (AWS Managed Policy Reference,
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSCloud9SSMInstanceProfile.html),
+ * what Systems Manager's User Guide asks of an instance for sessions ("Step 2: Verify or add
+ * instance permissions for Session Manager"). Inline rather than AmazonSSMManagedInstanceCore,
+ * which also grants Run Command, inventory, patching and every parameter of the account: the
+ * entry needs none of them, and the deploy role then attaches no managed policy at all. The
+ * agent's other calls (ec2messages, associations) are denied and logged by the agent: sessions
+ * do not use them.
+ */
+export const SESSION_MANAGER_ACTIONS = [
+  "ssm:UpdateInstanceInformation",
+  "ssmmessages:CreateControlChannel",
+  "ssmmessages:CreateDataChannel",
+  "ssmmessages:OpenControlChannel",
+  "ssmmessages:OpenDataChannel",
+];
+
 export function entryInstanceStatements(access: EntryInstanceAccess): PolicyStatement[] {
   const arn = (service: string, resource: string) => `arn:${access.partition}:${service}:${access.region}:${access.accountId}:${resource}`;
   const logGroup = arn("logs", `log-group:${access.logGroupName}`);
   const statements: PolicyStatement[] = [
+    { Sid: "SessionManager", Effect: "Allow", Action: SESSION_MANAGER_ACTIONS, Resource: "*" },
     { Sid: "AssociateTheEntryAddress", Effect: "Allow", Action: ["ec2:AssociateAddress"], Resource: arn("ec2", `elastic-ip/${access.allocationId}`) },
     {
       Sid: "ToTheEntryInstance",
@@ -342,10 +360,6 @@ export class EntryProxy extends Construct {
       ]),
       permissionsBoundary: props.permissionsBoundaryArn,
     });
-    const sessionManager = new IamRolePolicyAttachment(this, "session-manager", {
-      role: role.name,
-      policyArn: `arn:${props.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
-    });
     const permissions = new IamRolePolicy(this, "policy", {
       name: "entry",
       role: role.id,
@@ -361,7 +375,6 @@ export class EntryProxy extends Construct {
           tokenParameterName: props.duckDnsTokenParameter,
         }),
       ),
-      dependsOn: [sessionManager],
     });
     const profile = new IamInstanceProfile(this, "instance-profile", { name: props.name, role: role.name });
     return { role, profile, permissions };

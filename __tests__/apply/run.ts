@@ -151,8 +151,7 @@ async function main(): Promise<void> {
   console.log(`test:apply: ${version.stdout.split("\n")[0]}, provider from ${process.env.TF_PROVIDER_MIRROR ?? "registry.terraform.io"}`);
   const emulator = await timed("start the patched moto server", () =>
     // A DNS-validated certificate is issued at once (moto's acm models: PENDING_VALIDATION until this many seconds).
-    // AWS managed policies (the entry role attaches AmazonSSMManagedInstanceCore): moto loads them only when asked.
-    startEmulator({ MOTO_ACM_VALIDATION_WAIT: "0", MOTO_IAM_LOAD_MANAGED_POLICIES: "true" }).catch((error: Error) => {
+    startEmulator({ MOTO_ACM_VALIDATION_WAIT: "0" }).catch((error: Error) => {
       throw new CheckFailure(`cannot start the emulator: ${error.message}`);
     }),
   );

@@ -179,11 +179,11 @@ describe("proxy entry (DuckDNS)", () => {
     const arn = (service: string, resource: string) => `arn:aws:${service}:eu-west-3:123456789012:${resource}`;
     const decide = (action: string, resource: string, context: Record<string, string> = {}) => evaluate(statements, { action, resource, context });
 
-    test("trusts EC2, carries the workload boundary, has Session Manager's managed policy", () => {
+    test("trusts EC2, carries the workload boundary, and no managed policy (Session Manager's actions are inline)", () => {
       expect(role.name).toBe("city-guided-staging-entry");
       expect(JSON.parse(role.assume_role_policy).Statement).toEqual([expect.objectContaining({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: ["sts:AssumeRole"] })]);
       expect(role.permissions_boundary).toMatch(/:policy\/city-guided-staging-workload-boundary$/);
-      expect(byId(stack, "aws_iam_role_policy_attachment", "entry")[0].policy_arn).toBe("arn:${data.aws_partition.partition.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore");
+      expect(byId(stack, "aws_iam_role_policy_attachment", "entry")).toEqual([]);
       expect(byId(stack, "aws_iam_instance_profile", "entry")[0]).toMatchObject({ name: "city-guided-staging-entry", role: ref(stack, "aws_iam_role", "entry", "name") });
     });
 
@@ -212,13 +212,15 @@ describe("proxy entry (DuckDNS)", () => {
       expect(decide("logs:CreateLogGroup", arn("logs", "log-group:/city-guided/staging/entry"))).toBe("implicit deny");
     });
 
-    test("nothing else: every statement is one of the six", () => {
+    test("nothing else: every statement is one of the seven, Session Manager's exactly AWSCloud9SSMInstanceProfile's five actions", () => {
       expect(statements.map((statement: any) => statement.Sid)).toEqual([
-        "AssociateTheEntryAddress", "ToTheEntryInstance", "ReadTheAddress", "ReportOwnHealth", "WriteEntryLogs", "ReadDuckDnsToken",
+        "SessionManager", "AssociateTheEntryAddress", "ToTheEntryInstance", "ReadTheAddress", "ReportOwnHealth", "WriteEntryLogs", "ReadDuckDnsToken",
       ]);
       expect(statements.flatMap((statement: any) => statement.Action).sort()).toEqual([
         "autoscaling:SetInstanceHealth", "ec2:AssociateAddress", "ec2:AssociateAddress", "ec2:DescribeAddresses", "logs:CreateLogStream", "logs:PutLogEvents", "ssm:GetParameter",
+        "ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
       ]);
+      expect(statements[0]).toEqual({ Sid: "SessionManager", Effect: "Allow", Action: expect.any(Array), Resource: "*" });
     });
   });
 
