@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkImageTagChange, compareWithGaps, diffsOf, type EmulatorGap, type JsonPlan } from "./apply/plan-checks";
+import { checkEntryChange, checkImageTagChange, compareWithGaps, diffsOf, type EmulatorGap, type JsonPlan } from "./apply/plan-checks";
 import { emulatorOverride, writeCliConfig } from "./apply/terraform";
 
 // The checks `npm run test:apply` makes on its plans, run here on the plans it recorded.
@@ -71,6 +71,30 @@ describe("an image tag change", () => {
       "staging: image tag change: expected one task definition replaced, got none",
       "staging: image tag change: expected the service updated in place (task_definition only), got none",
     ]);
+  });
+});
+
+describe("an entry change (what the proxy entry's instance runs)", () => {
+  const TEMPLATE = "aws_launch_template.entry_launch-template_0123ABCD";
+  const GROUP = "aws_autoscaling_group.entry_group_4567EFAB";
+  const change = (address: string, type: string, actions: string[], before: object, after: object, afterUnknown: object = {}) => ({
+    address, type, change: { actions, before, after, after_unknown: afterUnknown },
+  });
+  const templateUpdate = change(TEMPLATE, "aws_launch_template", ["update"], { user_data: "fr", latest_version: 1 }, { user_data: "en" }, { latest_version: true });
+  const groupUpdate = change(GROUP, "aws_autoscaling_group", ["update"], { launch_template: [{ version: "1" }] }, { launch_template: [{}] }, { launch_template: [{ version: true }] });
+
+  test("the launch template and the group updated in place, nothing else: no problem", () => {
+    expect(checkEntryChange("staging", { resource_changes: [templateUpdate, groupUpdate] }, [])).toEqual([]);
+  });
+
+  test("a replaced launch template, a group left on the old version, or any other change fails, naming it", () => {
+    const replaced = { ...templateUpdate, change: { ...templateUpdate.change, actions: ["delete", "create"] } };
+    expect(checkEntryChange("staging", { resource_changes: [replaced, groupUpdate] }, [])).toEqual([
+      expect.stringContaining(`expected the launch template updated in place (user_data), got ${TEMPLATE} (delete+create`),
+    ]);
+    expect(checkEntryChange("staging", { resource_changes: [templateUpdate] }, [])).toEqual([expect.stringContaining("expected the Auto Scaling group updated in place (launch_template: its new version), got none")]);
+    const other = change("aws_eip.entry_address_89AB", "aws_eip", ["delete", "create"], { domain: "vpc" }, { domain: "vpc" });
+    expect(checkEntryChange("staging", { resource_changes: [templateUpdate, groupUpdate, other] }, [])).toEqual([expect.stringContaining("unexpected change aws_eip.entry_address_89AB (delete+create")]);
   });
 });
 

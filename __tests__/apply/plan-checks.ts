@@ -106,3 +106,24 @@ export function checkImageTagChange(stack: string, plan: JsonPlan, gaps: Emulato
   for (const other of others) problems.push(`${stack}: image tag change: unexpected change ${describe(other)}`);
   return problems;
 }
+
+/**
+ * A change of what the proxy entry's instance runs (here the pages' language; a Caddy pin bump or
+ * the stopped mode change the same user data): the launch template is updated in place (a new
+ * version, its user data), the Auto Scaling group in place (the new version, which starts its
+ * instance refresh), nothing replaced, nothing else changed (emulator gaps aside).
+ */
+export function checkEntryChange(stack: string, plan: JsonPlan, gaps: EmulatorGap[]): string[] {
+  const problems: string[] = [];
+  const diffs = withoutGaps(stack, diffsOf(plan), gaps);
+  const template = diffs.filter((diff) => diff.type === "aws_launch_template");
+  const group = diffs.filter((diff) => diff.type === "aws_autoscaling_group");
+  if (template.length !== 1 || template[0].actions.join() !== "update" || !template[0].attributes.includes("user_data")) {
+    problems.push(`${stack}: entry change: expected the launch template updated in place (user_data), got ${template.map(describe).join("; ") || "none"}`);
+  }
+  if (group.length !== 1 || group[0].actions.join() !== "update" || !group[0].attributes.includes("launch_template")) {
+    problems.push(`${stack}: entry change: expected the Auto Scaling group updated in place (launch_template: its new version), got ${group.map(describe).join("; ") || "none"}`);
+  }
+  for (const other of diffs.filter((diff) => !template.includes(diff) && !group.includes(diff))) problems.push(`${stack}: entry change: unexpected change ${describe(other)}`);
+  return problems;
+}

@@ -5,20 +5,22 @@
  * *_override.tf.json beside it). Then:
  * - each stack re-planned (-detailed-exitcode) shows exactly the gaps in emulator-gaps.json;
  * - a new image tag plans as: task definition replaced, old revision kept, service updated, nothing else;
+ * - a change of what the proxy entry's instance runs (staging's pages in English) plans as: launch
+ *   template and Auto Scaling group updated in place, nothing replaced, nothing else;
  * - a destroy of `registry` is refused by prevent_destroy;
  * - two more environments with a Route 53 domain, `site` (load-balancer entry) and `siteproxy` (proxy
  *   entry), apply and re-plan clean (site-domain.ts); the committed staging is the DuckDNS proxy entry.
  * `--record` also writes the plans as the plan guard's fixtures (scripts/record-plan-fixtures.sh).
  * Prints each step's time. Needs terraform, moto and the provider (TF_PROVIDER_MIRROR or the registry).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { analyzePlan } from "../../policy/plan-guard";
 import { parsePlan } from "../../policy/plan-read";
 import { startEmulator, type Emulator } from "../emulator/moto";
 import gapList from "./emulator-gaps.json";
-import { checkImageTagChange, compareWithGaps, type EmulatorGap, type JsonPlan } from "./plan-checks";
+import { checkEntryChange, checkImageTagChange, compareWithGaps, type EmulatorGap, type JsonPlan } from "./plan-checks";
 import { recordFixtures } from "./record";
 import { applySiteDomain, SITE_PROXY_STACK, SITE_STACK } from "./site-domain";
 import { synthesize } from "./synth";
@@ -106,6 +108,44 @@ async function imageTagChanges(context: Context, plans: Map<string, string>): Pr
   return problems.flat();
 }
 
+/** The environment whose entry-change plan is checked: the committed staging, the DuckDNS proxy entry. */
+const ENTRY_STACK = "staging";
+
+/**
+ * Staging synthesized again with its pages in English, planned against staging's applied state in
+ * a folder of its own (a copy of the state, the same providers), so the other plans, which run side
+ * by side, keep reading the committed stack.
+ */
+async function entryChange(context: Context, emulator: Emulator, plans: Map<string, string>): Promise<string[]> {
+  return timed(`entry change plan ${ENTRY_STACK}`, async () => {
+    const outdir = join(context.scratch, "entry-change-out");
+    synthesize(outdir, (config) => ({
+      ...config,
+      environments: config.environments.map((environment) => {
+        if (environment.name !== ENTRY_STACK) return environment;
+        if (!environment.entryProxy) throw new CheckFailure(`entry change: the committed ${ENTRY_STACK} has no proxy entry (env/.env.${ENTRY_STACK})`);
+        if (environment.entryProxy.language === "en") throw new CheckFailure(`entry change: ${ENTRY_STACK}'s pages are English already: change the check`);
+        return { ...environment, entryProxy: { ...environment.entryProxy, language: "en" } };
+      }),
+    }));
+    const source = context.folder(ENTRY_STACK);
+    const folder = context.folder(`${ENTRY_STACK}-entry-change`);
+    prepareStack(folder, readFileSync(join(outdir, "stacks", ENTRY_STACK, "cdk.tf.json"), "utf8"), emulator.endpoint);
+    copyFileSync(join(source, "terraform.tfstate"), join(folder, "terraform.tfstate"));
+    copyFileSync(join(source, ".terraform.lock.hcl"), join(folder, ".terraform.lock.hcl"));
+    symlinkSync(join(source, ".terraform"), join(folder, ".terraform"));
+    const result = await terraformOk(folder, ["plan", "-input=false", "-lock=false", "-detailed-exitcode", "-out=plan-entry", `-var=image_tag=${FIRST_TAG}`], context.cliConfig, `${ENTRY_STACK}: entry change plan`, [2]);
+    const text = (await terraformOk(folder, ["show", "-json", "plan-entry"], context.cliConfig, `${ENTRY_STACK}: show entry change`)).stdout;
+    plans.set(`${ENTRY_STACK}:entry-change`, text);
+    const found = checkEntryChange(ENTRY_STACK, JSON.parse(text), GAPS);
+    if (result.exitCode === 2 && analyzePlan(ENTRY_STACK, parsePlan(text, `${ENTRY_STACK} entry change plan`)).changes.some((change) => change.kind === "delete" || change.kind === "replace")) {
+      found.push(`${ENTRY_STACK}: entry change: the plan guard sees a delete or a replacement`);
+    }
+    if (found.length === 0) console.log(`test:apply: ${ENTRY_STACK}: an entry change updates the launch template and the Auto Scaling group in place, nothing else`);
+    return found;
+  });
+}
+
 /** Every prevent_destroy resource of `registry` must be named in Terraform's refusal. */
 async function registryDestroyRefused(context: Context): Promise<string[]> {
   const stack = JSON.parse(readFileSync(join(context.folder("registry"), "cdk.tf.json"), "utf8"));
@@ -136,7 +176,13 @@ async function run(context: Context, emulator: Emulator, record: boolean): Promi
   const plans = new Map<string, string>();
   // Plans change nothing (-lock=false): they run side by side.
   const problems = (
-    await Promise.all([replanAll(context, plans), imageTagChanges(context, plans), registryDestroyRefused(context), applySiteDomain(context, emulator.endpoint, FIRST_TAG, GAPS)])
+    await Promise.all([
+      replanAll(context, plans),
+      imageTagChanges(context, plans),
+      entryChange(context, emulator, plans),
+      registryDestroyRefused(context),
+      applySiteDomain(context, emulator.endpoint, FIRST_TAG, GAPS),
+    ])
   ).flat();
   if (record && problems.length === 0) await timed("record plan fixtures", () => recordFixtures(context, plans, emulator.endpoint));
   return problems;
