@@ -56,7 +56,7 @@ function serviceStatements(patterns: EnvironmentPatterns, workloadBoundaryArn: s
     {
       Sid: "TaskRolesUnderBoundary",
       Effect: "Allow",
-      // No managed policy: the entry's one (Session Manager) is EntryRoleSessionManager's (deploy-role-entry.ts).
+      // No managed policy: the entry role's Session Manager actions are inline (entry-proxy.ts).
       Action: ["iam:CreateRole", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"],
       Resource: [roles],
       Condition: { StringEquals: { "iam:PermissionsBoundary": workloadBoundaryArn } },

@@ -99,16 +99,14 @@ export function boundaryStatements(statements: readonly PolicyStatement[]): Poli
   // IAM statements grouped by their condition (IAM's size limit on a managed policy): each IAM
   // action authorizes one resource type (Service Authorization Reference, IAM), so an action paired
   // with another type's pattern in the union (iam:GetRole on a policy, iam:CreateInstanceProfile
-  // on a role) matches no request. iam:PolicyARN is dropped: the boundary lets the role attach a
-  // managed policy to its environment's roles only under the workload boundary, as before the
-  // entry; its own policy (EntryRoleSessionManager) names the one policy it attaches.
+  // on a role) matches no request.
   //
   // iam:PassRole statements become one, with their services together: the boundary lets the role
   // pass its environment's roles to ECS tasks and to EC2; its own policy passes the task roles to
   // ECS tasks only and the entry role to EC2 only (PassTaskRoles, PassEntryRole).
   const groups = new Map<string, PolicyStatement>();
   for (const statement of mergePassRole(allows.filter(isIam))) {
-    const condition = withoutPolicyArn(statement.Condition);
+    const condition = statement.Condition;
     const key = JSON.stringify(condition ?? null);
     const group = groups.get(key);
     const resources = [statement.Resource].flat().filter((resource): resource is string => resource !== undefined);
@@ -141,15 +139,6 @@ function mergePassRole(statements: readonly PolicyStatement[]): PolicyStatement[
     Condition: { StringEquals: { "iam:PassedToService": [...new Set(services)].sort() } },
   };
   return statements.flatMap((statement) => (statement === passes[0] ? [merged] : isPassRole(statement) ? [] : [statement]));
-}
-
-function withoutPolicyArn(condition: PolicyStatement["Condition"]): PolicyStatement["Condition"] {
-  if (!condition) return undefined;
-  const kept = Object.entries(condition).flatMap(([operator, keys]) => {
-    const rest = Object.fromEntries(Object.entries(keys as Record<string, unknown>).filter(([key]) => key !== "iam:PolicyARN"));
-    return Object.keys(rest).length > 0 ? [[operator, rest]] : [];
-  });
-  return kept.length > 0 ? (Object.fromEntries(kept) as PolicyStatement["Condition"]) : undefined;
 }
 
 /** Statements packed in order into documents that each fit the limit. */

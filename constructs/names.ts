@@ -192,9 +192,8 @@ export function environmentPatterns(environment: string, arn: ArnBuilder) {
     dashboard: arn("cloudwatch", `dashboard/${names.dashboard}`),
     parameters: arn("ssm", `parameter/${names.secretPath}/*`),
     secrets: arn("secretsmanager", `secret:${names.secretPath}/*`),
-    /** The proxy entry's log group and its streams (CloudWatch Logs authorizes on either form). */
+    /** The proxy entry's log group. */
     entryLogGroup: arn("logs", `log-group:${names.entryLogGroup}`),
-    entryLogStreams: arn("logs", `log-group:${names.entryLogGroup}:*`),
     /** Its instance profile (IAM, no region); the role is one of `roles`. */
     entryInstanceProfile: arn("iam", `instance-profile/${names.entry}`),
     /**
@@ -202,8 +201,6 @@ export function environmentPatterns(environment: string, arn: ArnBuilder) {
      * Authorization Reference, Amazon EC2 Auto Scaling, resource types).
      */
     entryAutoScalingGroup: arn("autoscaling", `autoScalingGroup:*:autoScalingGroupName/${names.entry}`),
-    /** Its alarms: already matched by `alarms` (`<prefix>-*`). */
-    entryAlarms: arn("cloudwatch", `alarm:${derivedName.entryAlarm(names.entry, "*")}`),
   };
 }
 

@@ -9,7 +9,7 @@ import { entryBoundaryStatements } from "./deploy-role-entry";
  * the execution role's own statements (task-roles.ts) built with the environment's name patterns
  * instead of its resources' ARNs, so a permission added to the execution role reaches the boundary
  * with it; with the entry, also the instance role's statements (entry-proxy.ts
- * entryInstanceStatements, on the same patterns) and Session Manager's (deploy-role-entry.ts).
+ * entryInstanceStatements, Session Manager's included, on the same patterns).
  */
 
 /** SSM parameters the environment's containers read: an ARN, or a name in the environment's account and region. */
@@ -41,7 +41,7 @@ export function workloadBoundaryStatements(scope: WorkloadScope): PolicyStatemen
     ssmParameterArns: unique([patterns.parameters, ...parameterArns]),
     secretsManagerArns: unique([patterns.secrets, ...scope.secretsManagerResources]),
   });
-  // The entry's instance role: its inline policy with the environment's patterns, and Session Manager.
+  // The entry's instance role: its inline policy with the environment's patterns.
   return scope.entry ? [...execution, ...entryBoundaryStatements({ ...scope, tokenParameterName: scope.entry.tokenParameterName })] : execution;
 }
 
