@@ -25,8 +25,17 @@ export function entryFiles(language: "fr" | "en"): EntryFiles {
   };
 }
 
+/**
+ * entry/caddy-release.json as committed, parsed (of `folder`, default the repository's entry/):
+ * the one reader of the pin. Its fields are checked by EntryProxy (what the instance uses) and by
+ * __tests__/entry/caddy-pin.ts (the whole file).
+ */
+export function readCaddyRelease(folder: string = entryFolder()): unknown {
+  return JSON.parse(readFileSync(join(folder, "caddy-release.json"), "utf8"));
+}
+
 /** The Caddy pin (entry/caddy-release.json): version and the arm64 archive's SHA-512. */
 export function caddyPin(): CaddyPin {
-  const release = JSON.parse(readFileSync(join(entryFolder(), "caddy-release.json"), "utf8")) as { version: string; linux_arm64_sha512: string };
+  const release = readCaddyRelease() as { version: string; linux_arm64_sha512: string };
   return { version: release.version, sha512: release.linux_arm64_sha512 };
 }

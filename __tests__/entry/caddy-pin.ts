@@ -1,8 +1,8 @@
 // The Caddy pin, entry/caddy-release.json: the one place that names the Caddy version (the entry's
 // instances install it, `.ci/run` builds it for `npm run test:entry`). Read and checked here for the
 // tests; a malformed pin is an error that names the field and the rule.
-import { readFileSync } from "node:fs";
 import path from "node:path";
+import { readCaddyRelease } from "../../stacks/entry-files";
 
 export interface CaddyPin {
   /** A release version, x.y.z (no "v"), as in the release's file names. */
@@ -37,7 +37,7 @@ export function caddyPinProblems(pin: unknown): string[] {
 
 /** The committed pin; throws with every problem when the file is malformed. */
 export function readCaddyPin(root: string): CaddyPin {
-  const pin: unknown = JSON.parse(readFileSync(path.join(root, CADDY_PIN_FILE), "utf8"));
+  const pin = readCaddyRelease(path.join(root, path.dirname(CADDY_PIN_FILE)));
   const problems = caddyPinProblems(pin);
   if (problems.length > 0) throw new Error(problems.join("\n"));
   return pin as CaddyPin;
