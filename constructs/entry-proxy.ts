@@ -14,6 +14,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { HOSTED_ZONE_ID_PATTERN, SITE_DOMAIN_PATTERN } from "./dns-names";
+import { GRAVITON_INSTANCE_TYPE, SSM_PARAMETER_PATH } from "./entry-patterns";
 import { ConstructPropsError } from "./errors";
 import { policyDocument, type PolicyStatement } from "./iam-policy";
 import { derivedName } from "./names";
@@ -404,7 +405,10 @@ function validate(props: EntryProxyProps): void {
   const problems: string[] = [];
   if (!SITE_DOMAIN_PATTERN.test(props.domainName)) problems.push(`domain "${props.domainName}" is not a lowercase DNS name of two labels at least`);
   if (props.route53ZoneId !== undefined && !HOSTED_ZONE_ID_PATTERN.test(props.route53ZoneId)) problems.push(`hosted zone ID "${props.route53ZoneId}" is not Z + 1-32 uppercase letters and digits`);
-  if (!/^[a-z0-9]+g[a-z0-9-]*\.[a-z0-9]+$/.test(props.instanceType)) problems.push(`instance type "${props.instanceType}" is not an arm64 (Graviton, e.g. t4g.nano) type`);
+  if (!GRAVITON_INSTANCE_TYPE.test(props.instanceType)) problems.push(`instance type "${props.instanceType}" is not an arm64 (Graviton, e.g. t4g.nano) type`);
+  if (props.duckDnsTokenParameter !== undefined && !SSM_PARAMETER_PATH.test(props.duckDnsTokenParameter)) {
+    problems.push(`DuckDNS token parameter "${props.duckDnsTokenParameter}" is not a fully qualified SSM parameter name (/path/name)`);
+  }
   if (!/^[0-9]+\.[0-9]+\.[0-9]+$/.test(props.caddy.version)) problems.push(`Caddy version "${props.caddy.version}" is not like 2.11.4`);
   if (!/^[0-9a-f]{128}$/.test(props.caddy.sha512)) problems.push("the Caddy SHA-512 must be 128 lowercase hex digits");
   if (!Number.isInteger(props.apiRetrySeconds) || props.apiRetrySeconds < 1) problems.push(`API Retry-After ${props.apiRetrySeconds} is not a positive whole number of seconds`);

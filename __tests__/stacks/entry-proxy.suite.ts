@@ -406,6 +406,9 @@ describe("proxy entry: construct rules", () => {
 
   test.each([
     [{ instanceType: "t3.nano" }, 'instance type "t3.nano" is not an arm64'],
+    // The same rule as INFRA_ENTRY_INSTANCE_TYPE (constructs/entry-patterns.ts): no metal size.
+    [{ instanceType: "m7g.metal" }, 'instance type "m7g.metal" is not an arm64'],
+    [{ duckDnsTokenParameter: "city-guided/staging/DUCKDNS_TOKEN" }, 'DuckDNS token parameter "city-guided/staging/DUCKDNS_TOKEN" is not a fully qualified'],
     [{ caddy: { version: "v2.11.4", sha512: RELEASE.linux_arm64_sha512 } }, 'Caddy version "v2.11.4"'],
     [{ caddy: { version: "2.11.4", sha512: "abc" } }, "SHA-512 must be 128"],
     [{ acmeEmail: "o'brien@example.com" }, "acmeEmail \"o'brien@example.com\" has characters"],
